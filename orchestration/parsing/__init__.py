@@ -1,0 +1,38 @@
+"""Budget-disclosure parser: a plain library, no Dagster import.
+
+``parse_document(path)`` reads a PDF (text layer via pdfplumber) or a text extraction
+and returns a ``ParsedDocument``; a file it cannot read raises ``ParseError``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .errors import ParseError
+from .model import Cell, DocumentMeta, Indicator, NarrativeFigure, ParsedDocument, Project, TableInfo
+
+__all__ = [
+    "parse_document",
+    "ParseError",
+    "ParsedDocument",
+    "DocumentMeta",
+    "TableInfo",
+    "Cell",
+    "NarrativeFigure",
+    "Project",
+    "Indicator",
+]
+
+
+def parse_document(path: str | Path) -> ParsedDocument:
+    """Parse one disclosure file into tables, cells, narrative figures and projects."""
+    from . import metadata, narrative, projects, tables
+    from .source import open_source
+
+    with open_source(path) as source:
+        meta = metadata.extract(source)
+        found_tables, cells = tables.extract(source)
+        doc = ParsedDocument(document=meta, tables=found_tables, cells=cells)
+        doc.narrative = narrative.extract(source)
+        doc.projects = projects.extract(source)
+    return doc

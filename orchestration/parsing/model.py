@@ -1,0 +1,117 @@
+"""What the parser hands out: plain dataclasses, JSON-ready through ``to_dict``.
+
+The field names are a public contract (``budget parse --json``, the staging tables
+and the dbt sources read them): add fields freely, never rename one.
+Amounts are ``Decimal`` in yuan; the printed string and the unit travel beside them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from typing import Any
+
+__all__ = [
+    "DocumentMeta",
+    "TableInfo",
+    "Cell",
+    "NarrativeFigure",
+    "Indicator",
+    "Project",
+    "ParsedDocument",
+]
+
+
+@dataclass
+class DocumentMeta:
+    sha256: str
+    source_file: str
+    format: str  # "pdf" | "text"
+    pages: int | None  # page count; None for a text extraction with no page breaks
+    department: str | None = None  # full name as printed (预算主管部门 / 编制部门)
+    district: str | None = None  # e.g. "闵行区"; None for a city-level document
+    town: str | None = None  # e.g. "颛桥镇", "万里街道"; None above town level
+    level: str | None = None  # "city" | "district" | "town"
+    kind: str | None = None  # "department" (部门预算) | "unit" (单位预算)
+    fiscal_year: int | None = None
+
+
+@dataclass
+class TableInfo:
+    table_no: int  # 1..9, see DOMAIN.md
+    title: str  # as printed
+    unit: str | None  # "元" | "万元"; None when refused
+    unit_inferred: bool = False  # True when no 单位 line was printed and the unit was inferred
+    empty: bool = False  # no figures, or 本表无数据
+    pages: list[int] = field(default_factory=list)
+    unit_evidence: str | None = None  # why the unit was inferred (or refused)
+
+
+@dataclass
+class Cell:
+    table_no: int
+    section: str | None  # "income" | "expense" for tables 1 and 4, else None
+    code: str | None  # full code: "208", "20805", "2080505", "30101"; None for 合计/总计 rows
+    name: str  # row name without code prefix
+    column: str  # leaf column header as printed
+    amount_yuan: Decimal
+    printed: str  # the string on the page
+    page: int | None  # 1-based PDF page; None for text extractions (see ``line``)
+    line: int | None = None  # 1-based line in a text extraction
+    unit: str | None = None  # unit the printed string is in
+
+
+@dataclass
+class NarrativeFigure:
+    text: str  # the phrase the figure was read from
+    amount_yuan: Decimal
+    page: int | None
+    key: str | None = None  # what it is: "income_total", "expense_total", "subject:208", ...
+    printed: str | None = None
+    unit: str = "万元"
+    line: int | None = None
+
+
+@dataclass
+class Indicator:
+    level1: str | None  # 一级指标
+    level2: str | None  # 二级指标
+    level3: str | None  # 三级指标
+    target: str | None  # 指标值 as printed
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class Project:
+    name: str
+    amount_yuan: Decimal | None  # this year's amount
+    page: int | None
+    total_amount_yuan: Decimal | None = None
+    implementing_unit: str | None = None
+    period: str | None = None
+    indicators: list[Indicator] = field(default_factory=list)
+    line: int | None = None
+
+
+@dataclass
+class ParsedDocument:
+    document: DocumentMeta
+    tables: list[TableInfo] = field(default_factory=list)
+    cells: list[Cell] = field(default_factory=list)
+    narrative: list[NarrativeFigure] = field(default_factory=list)
+    projects: list[Project] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict; Decimals become strings so no digit is lost."""
+        return _jsonable(asdict(self))
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_jsonable(v) for v in value]
+    return value
