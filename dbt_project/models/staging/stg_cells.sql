@@ -1,0 +1,26 @@
+with source as (
+    select * from {{ source('landing', 'cells') }}
+),
+
+final as (
+    select
+        -- ids
+        sha256 as document_sha256,
+        cast(seq as integer) as cell_seq,
+        cast(table_no as integer) as table_no,
+        -- row and column
+        section,
+        nullif(code, '') as subject_code,
+        name as row_name,
+        column_label,
+        -- amounts
+        {{ cast_yuan('amount_yuan') }} as amount_yuan,
+        printed as printed_value,
+        unit as printed_unit,
+        -- provenance
+        cast(page as integer) as page,
+        cast(line as integer) as line
+    from source
+)
+
+select * from final

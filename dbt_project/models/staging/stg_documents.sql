@@ -1,0 +1,25 @@
+with source as (
+    select * from {{ source('landing', 'documents') }}
+),
+
+final as (
+    select
+        -- ids
+        sha256 as document_sha256,
+        source_file,
+        -- attributes
+        format as file_format,
+        cast(pages as integer) as page_count,
+        nullif(trim(department), '') as department_name,
+        district,
+        town,
+        level as department_level,
+        kind as budget_kind,
+        cast(fiscal_year as integer) as fiscal_year,
+        -- provenance
+        parser_version,
+        parsed_at
+    from source
+)
+
+select * from final

@@ -1,0 +1,62 @@
+"""The dbt project as Dagster assets: staging models and marts, dbt tests as asset checks.
+
+Groups follow the dbt folders (staging, marts); the landing sources map onto the Python
+assets that write them, so the lineage reads raw → staging → marts.
+"""
+
+
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.defs.resources import Warehouse
+from orchestration.settings import PROJECT_ROOT
+
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Landing tables written by the raw-documents asset; every other landing table is the parse's.
+RAW_SOURCE_TABLES = {"raw_files"}
+
+# The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
+DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt")) if Path(sys.executable).with_name("dbt").exists() else (
+    shutil.which("dbt") or "dbt"
+)
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+# `dagster dev` re-parses on start; elsewhere the manifest is prepared once (by `budget run`,
+# the tests, or here on first import when it is missing).
+dbt_project.prepare_if_dev()
+if not Path(dbt_project.manifest_path).exists():
+    dbt_project.preparer.prepare(dbt_project)
+
+
+class BudgetDbtTranslator(DagsterDbtTranslator):
+    """Keys by model name; groups by dbt folder; landing sources onto the Python assets."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            name = dbt_resource_props["name"]
+            return dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
+        return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn") or []
+        folder = fqn[1] if len(fqn) > 2 else "marts"
+        return "marts" if folder == "marts" else "staging"
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=BudgetDbtTranslator())
+def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+    # dbt reads the warehouse path from its profile, which reads BUDGET_WAREHOUSE.
+    os.environ["BUDGET_WAREHOUSE"] = str(warehouse.file)
+    yield from dbt.cli(["build"], context=context).stream()
+
+
+defs = dg.Definitions(
+    assets=[budget_dbt_models],
+    resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)},
+)

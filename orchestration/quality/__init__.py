@@ -1,0 +1,1 @@
+"""Data-quality checks: Great Expectations suites run on warehouse tables. No Dagster import."""

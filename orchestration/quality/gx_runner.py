@@ -1,0 +1,108 @@
+"""Run the Great Expectations suites kept under ``expectations/`` on pandas DataFrames.
+
+The GE file context (``expectations/gx``) holds the suites as JSON files, reviewed like
+code; validation results and data docs go to its ignored ``uncommitted/`` folder.
+``import great_expectations`` costs seconds, so the context is built once per process
+and every suite of a run is validated through it.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+from orchestration.settings import PROJECT_ROOT
+
+__all__ = ["EXPECTATIONS_DIR", "ExpectationOutcome", "SuiteOutcome", "validate"]
+
+EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
+# How many failing values to carry into check metadata.
+SAMPLE_SIZE = 10
+DATASOURCE = "warehouse_frames"
+
+
+@dataclass
+class ExpectationOutcome:
+    expectation: str
+    column: str | None
+    success: bool
+    unexpected_count: int | None
+    sample: list[Any] = field(default_factory=list)
+
+
+@dataclass
+class SuiteOutcome:
+    suite: str
+    rows: int
+    success: bool
+    expectations: list[ExpectationOutcome]
+
+    @property
+    def failures(self) -> list[ExpectationOutcome]:
+        return [e for e in self.expectations if not e.success]
+
+    def summary(self) -> str:
+        if self.success:
+            return f"{self.suite}: {len(self.expectations)} expectations passed on {self.rows} rows"
+        parts = [
+            f"{e.expectation}({e.column or ''}) {e.unexpected_count} unexpected, e.g. {e.sample[:3]}"
+            for e in self.failures
+        ]
+        return f"{self.suite}: {len(self.failures)} of {len(self.expectations)} failed on {self.rows} rows: " + "; ".join(
+            parts
+        )
+
+
+@functools.cache
+def _context() -> Any:
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.WARNING)
+    context = gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+    # The datasource and its assets are declared in the committed great_expectations.yml; they are
+    # only added (and the file rewritten) the first time a new suite is used.
+    try:
+        source = context.data_sources.get(DATASOURCE)
+    except (KeyError, LookupError, ValueError):
+        source = context.data_sources.add_pandas(DATASOURCE)
+    return context, source
+
+
+def validate(suite_name: str, frame: Any) -> SuiteOutcome:
+    """Validate ``frame`` (a pandas DataFrame) against the named suite."""
+    context, source = _context()
+    suite = context.suites.get(suite_name)
+    try:
+        asset = source.get_asset(suite_name)
+    except LookupError:
+        asset = source.add_dataframe_asset(suite_name)
+    try:
+        batch_definition = asset.get_batch_definition("whole")
+    except (KeyError, LookupError):
+        batch_definition = asset.add_batch_definition_whole_dataframe("whole")
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
+    result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
+    outcomes = [
+        ExpectationOutcome(
+            expectation=r.expectation_config.type,
+            column=r.expectation_config.kwargs.get("column")
+            or ",".join(r.expectation_config.kwargs.get("column_list") or []) or None,
+            success=bool(r.success),
+            unexpected_count=r.result.get("unexpected_count"),
+            sample=[_plain(v) for v in (r.result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]],
+        )
+        for r in result.results
+    ]
+    return SuiteOutcome(suite=suite_name, rows=len(frame), success=bool(result.success), expectations=outcomes)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (str, int, bool)) or value is None:
+        return value
+    return str(value)
