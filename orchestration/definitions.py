@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import dagster as dg
 
 from orchestration.defs import checks, dbt, jobs, parse, raw
 from orchestration.defs.resources import default_resources
 
-defs = dg.Definitions.merge(
-    raw.defs,
-    parse.defs,
-    dbt.defs,
-    checks.defs,
-    jobs.defs,
-    dg.Definitions(resources=default_resources()),
-)
+CONCERNS = (raw, parse, dbt, checks, jobs)
+
+
+def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions:
+    """All definitions, with the environment's resources unless others are given (tests swap them)."""
+    return dg.Definitions.merge(
+        *(module.defs for module in CONCERNS),
+        dg.Definitions(resources=resources or default_resources()),
+    )
+
+
+defs = build_definitions()

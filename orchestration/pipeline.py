@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 
@@ -48,10 +49,14 @@ class RunOutcome:
         return "\n".join(lines)
 
 
-def run_main_job(instance: dg.DagsterInstance | None = None) -> RunOutcome:
+def run_main_job(
+    resources: dict[str, Any] | None = None, instance: dg.DagsterInstance | None = None
+) -> RunOutcome:
+    """Execute the main job in process; ``resources`` replace the environment's (tests use this)."""
     ensure_dbt_manifest()
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
+    defs = build_definitions(resources)
     job = defs.resolve_job_def("main")
     with _instance(instance) as inst:
         result = job.execute_in_process(instance=inst, raise_on_error=False)
@@ -59,10 +64,10 @@ def run_main_job(instance: dg.DagsterInstance | None = None) -> RunOutcome:
             e.asset_key.to_user_string() for e in result.get_asset_materialization_events() if e.asset_key
         )
         failed_checks = sorted(
-            f"{ev.asset_check_evaluation_data.asset_key.to_user_string()}:{ev.asset_check_evaluation_data.check_name}"
+            f"{ev.asset_key.to_user_string()}:{ev.check_name}"
             for ev in result.get_asset_check_evaluations()
             if not ev.passed
-        ) if hasattr(result, "get_asset_check_evaluations") else []
+        )
         failed_steps = [e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key]
     return RunOutcome(
         success=result.success and not failed_steps,
@@ -70,7 +75,7 @@ def run_main_job(instance: dg.DagsterInstance | None = None) -> RunOutcome:
         failed_steps=failed_steps,
         failed_checks=failed_checks,
         materialized=materialized,
-        counts=_warehouse_counts(),
+        counts=_warehouse_counts(resources["warehouse"].file if resources else settings.warehouse_path()),
     )
 
 
@@ -85,10 +90,9 @@ def _instance(instance: dg.DagsterInstance | None):
     return dg.DagsterInstance.ephemeral()
 
 
-def _warehouse_counts() -> dict[str, int]:
+def _warehouse_counts(path: Path) -> dict[str, int]:
     import duckdb
 
-    path = settings.warehouse_path()
     if not path.exists():
         return {}
     counts: dict[str, int] = {}

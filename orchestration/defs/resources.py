@@ -7,10 +7,12 @@ the edge, and can be swapped for temporary folders in tests.
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 from typing import Iterator
 
 import dagster as dg
+from pydantic import Field
 
 from orchestration import settings
 
@@ -18,21 +20,21 @@ from orchestration import settings
 class RawStore(dg.ConfigurableResource):
     """The folder of raw disclosures (embedded corpus, scraped files)."""
 
-    path: str
+    path: str = Field(default="", description="Raw folder; empty means BUDGET_RAW_DIR or raw/.")
 
     @property
     def root(self) -> Path:
-        return Path(self.path).resolve()
+        return Path(self.path).resolve() if self.path else settings.raw_dir()
 
 
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse file. Writes go through one connection at a time."""
 
-    path: str
+    path: str = Field(default="", description="DuckDB file; empty means BUDGET_WAREHOUSE or warehouse/budget.duckdb.")
 
     @property
     def file(self) -> Path:
-        return Path(self.path).resolve()
+        return Path(self.path).resolve() if self.path else settings.warehouse_path()
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False) -> Iterator["duckdb.DuckDBPyConnection"]:  # noqa: F821
@@ -47,9 +49,10 @@ class Warehouse(dg.ConfigurableResource):
 
 
 def default_resources() -> dict[str, dg.ConfigurableResource]:
+    """Resources read from the environment: EnvVar when the variable is set, else the documented default."""
     return {
-        "raw_store": RawStore(path=dg.EnvVar("BUDGET_RAW_DIR").get_value(str(settings.DEFAULT_RAW_DIR))),
-        "warehouse": Warehouse(
-            path=dg.EnvVar("BUDGET_WAREHOUSE").get_value(str(settings.DEFAULT_WAREHOUSE))
-        ),
+        "raw_store": RawStore(path=dg.EnvVar("BUDGET_RAW_DIR")) if os.environ.get("BUDGET_RAW_DIR") else RawStore(),
+        "warehouse": Warehouse(path=dg.EnvVar("BUDGET_WAREHOUSE"))
+        if os.environ.get("BUDGET_WAREHOUSE")
+        else Warehouse(),
     }

@@ -1,0 +1,96 @@
+"""The main job end to end on the embedded corpus: real parse, real dbt on a real DuckDB file."""
+
+from __future__ import annotations
+
+import shutil
+from decimal import Decimal
+
+import duckdb
+
+from tests.conftest import EMBEDDED_RAW, query, run_pipeline
+
+LIANTANG = "上海市青浦区练塘镇城市运行管理中心"
+ANTING = "上海市嘉定区安亭镇城市运行管理中心"
+
+
+def test_every_file_is_parsed_and_each_disclosure_selected_once(embedded_warehouse):
+    rows = query(
+        embedded_warehouse,
+        "select file_format, count(*), count(*) filter (where is_selected) from marts.dim_document group by 1 order by 1",
+    )
+    # both representations are kept; only the four PDFs represent their disclosures
+    assert rows == [("pdf", 4, 4), ("text", 4, 0)]
+    assert query(embedded_warehouse, "select count(*) from landing.quarantine") == [(0,)]
+
+
+def test_fact_expense_rolls_up_to_the_printed_class_figures(embedded_warehouse):
+    # 练塘镇 2024, table 3, 212 城乡社区支出: 基本支出 8,294,228.88, 项目支出 42,342,000.00 (元)
+    rows = query(
+        embedded_warehouse,
+        """
+        select f.expense_type, sum(f.amount_yuan)
+        from marts.fact_expense f
+        join marts.dim_department d using (department_key)
+        join marts.dim_subject s using (subject_code)
+        where d.department_name = ? and f.fiscal_year = 2024 and f.fund_scope = 'all_funds'
+          and s.class_code = '212'
+        group by 1 order by 1
+        """,
+        [LIANTANG],
+    )
+    assert rows == [("basic", Decimal("8294228.88")), ("project", Decimal("42342000.00"))]
+
+
+def test_default_filter_counts_each_yuan_once(embedded_warehouse):
+    # Σ fact_expense (all_funds) per disclosure equals table 3's printed 合计 — the text twin is not added.
+    totals = dict(
+        query(
+            embedded_warehouse,
+            """
+            select d.department_name, sum(f.amount_yuan)
+            from marts.fact_expense f join marts.dim_department d using (department_key)
+            where f.fund_scope = 'all_funds'
+            group by 1
+            """,
+        )
+    )
+    assert totals[ANTING] == Decimal("57152900.00")  # printed 5715.29 万元
+    assert totals[LIANTANG] == Decimal("66165252.88")
+    printed_totals = dict(
+        query(
+            embedded_warehouse,
+            """
+            select d.department_name, c.amount_yuan
+            from landing.cells c join marts.dim_document d on d.document_sha256 = c.sha256
+            where d.is_selected and c.table_no = 3 and c.code is null and c.column_label = '合计'
+            """,
+        )
+    )
+    assert len(printed_totals) == 4
+    assert totals == printed_totals
+
+
+def test_blocking_check_stops_the_marts_on_a_broken_staging_row(embedded_warehouse, tmp_path):
+    warehouse = tmp_path / "broken.duckdb"
+    shutil.copy(embedded_warehouse, warehouse)
+    with duckdb.connect(str(warehouse)) as con:
+        before = con.execute("select count(*), sum(amount_yuan) from marts.fact_expense").fetchone()
+        # a cell the parser could never have produced: a malformed code, a duplicate cell
+        con.execute(
+            """
+            insert into landing.cells
+            select sha256, seq + 100000, table_no, section, '2l2', name, column_label, amount_yuan * 10,
+                   printed, unit, page, line
+            from landing.cells where table_no = 3 and code = '212' limit 1
+            """
+        )
+        con.execute(
+            "insert into landing.cells select sha256, seq + 200000, table_no, section, code, name, column_label, "
+            "amount_yuan, printed, unit, page, line from landing.cells where table_no = 5 limit 1"
+        )
+    outcome = run_pipeline(shutil.copytree(EMBEDDED_RAW, tmp_path / "raw"), warehouse)
+    assert not outcome.success
+    assert "landing/cells:landing_cells" in outcome.failed_checks
+    assert not any(key in outcome.materialized for key in ("fact_expense", "stg_cells", "dim_subject"))
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute("select count(*), sum(amount_yuan) from marts.fact_expense").fetchone() == before
