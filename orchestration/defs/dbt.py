@@ -21,10 +21,12 @@ DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Landing tables written by the raw-documents asset; every other landing table is the parse's.
 RAW_SOURCE_TABLES = {"raw_files"}
 
-# The dbt installed beside this Python (the project's virtualenv), whether or not it is on PATH.
-DBT_EXECUTABLE = str(Path(sys.executable).with_name("dbt")) if Path(sys.executable).with_name("dbt").exists() else (
-    shutil.which("dbt") or "dbt"
-)
+# dbt is installed beside this Python (the project's virtualenv); put it on PATH when the venv is
+# not activated (e.g. `.venv/bin/dagster dev`), since dagster-dbt's manifest preparer calls plain `dbt`.
+_VENV_BIN = str(Path(sys.executable).parent)
+if shutil.which("dbt") is None and Path(_VENV_BIN, "dbt").exists():
+    os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
+DBT_EXECUTABLE = shutil.which("dbt") or "dbt"
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 # `dagster dev` re-parses on start; elsewhere the manifest is prepared once (by `budget run`,
