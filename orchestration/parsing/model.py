@@ -12,13 +12,13 @@ from decimal import Decimal
 from typing import Any
 
 __all__ = [
-    "DocumentMeta",
-    "TableInfo",
     "Cell",
-    "NarrativeFigure",
+    "DocumentMeta",
     "Indicator",
-    "Project",
+    "NarrativeFigure",
     "ParsedDocument",
+    "Project",
+    "TableInfo",
 ]
 
 
@@ -42,9 +42,12 @@ class TableInfo:
     title: str  # as printed
     unit: str | None  # "元" | "万元"; None when refused
     unit_inferred: bool = False  # True when no 单位 line was printed and the unit was inferred
-    empty: bool = False  # no figures, or 本表无数据
+    empty: bool = False  # no figures, or a 本表无数据 note over figures that are all zero
     pages: list[int] = field(default_factory=list)
     unit_evidence: str | None = None  # why the unit was inferred (or refused)
+    line: int | None = None  # line of the title in a text extraction
+    rows: int = 0  # body rows that printed at least one figure
+    note: str | None = None  # a printed note saying the table is empty (本表无数据), as printed
 
 
 @dataclass

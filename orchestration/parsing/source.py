@@ -11,11 +11,11 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from .errors import ParseError
 
-__all__ = ["Page", "Source", "open_source", "TEXT_SUFFIXES", "PDF_SUFFIXES"]
+__all__ = ["PDF_SUFFIXES", "TEXT_SUFFIXES", "Page", "Source", "open_source"]
 
 TEXT_SUFFIXES = {".txt", ".md", ".text"}
 PDF_SUFFIXES = {".pdf"}
@@ -53,7 +53,7 @@ class Source:
             self._pdf.close()
             self._pdf = None
 
-    def __enter__(self) -> "Source":
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -112,7 +112,9 @@ def _open_pdf(path: Path, digest: str) -> Source:
     except PDFSyntaxError as err:
         raise ParseError("damaged", f"{path}: damaged PDF ({err})") from err
     except Exception as err:  # pdfminer raises many types on truncated files
-        name = type(err).__name__
+        # pdfplumber wraps pdfminer's error (PdfminerException(PDFPasswordIncorrect())): name the inner one
+        inner = err.args[0] if err.args and isinstance(err.args[0], BaseException) else err
+        name = type(inner).__name__
         if "Password" in name or "Encrypt" in name:
             raise ParseError("encrypted", f"{path}: encrypted PDF (password required)") from err
         raise ParseError("damaged", f"{path}: damaged PDF ({name}: {err})") from err
@@ -125,7 +127,9 @@ def _open_pdf(path: Path, digest: str) -> Source:
             pages.append(Page(number=i, text=pp.extract_text() or "", plumber=pp))
     except Exception as err:
         pdf.close()
-        raise ParseError("damaged", f"{path}: damaged PDF, page {len(pages) + 1} unreadable ({type(err).__name__})") from err
+        raise ParseError(
+            "damaged", f"{path}: damaged PDF, page {len(pages) + 1} unreadable ({type(err).__name__})"
+        ) from err
     if sum(len(p.text.strip()) for p in pages) < MIN_CHARS_PER_TEXT_PAGE * max(1, len(pages) // 4):
         has_images = any(pp.images for pp in plumber_pages)
         pdf.close()
