@@ -1,0 +1,37 @@
+"""Disclosure-portal scraper: a plain library, no Dagster import.
+
+``load_registry()`` reads ``sources.yml``; ``crawl_source(source, raw_dir, warehouse_path)``
+crawls one portal politely into the content-addressed store ``<raw>/scraped/<sha256>.<ext>``
+and appends every fetch to ``<raw>/scraped/manifest.jsonl`` (mirrored to the warehouse
+table ``raw_scrape_manifest``). See ``docs/scraping.md``.
+"""
+
+from __future__ import annotations
+
+from .crawler import CrawlReport, crawl_source, extract_links, is_budget_title
+from .fetcher import USER_AGENT, Fetcher, FetchRejected
+from .manifest import MANIFEST_NAME, TABLE, ManifestFile, ManifestRow, sync_warehouse
+from .registry import REGISTRY_PATH, Limits, RegistryError, Source, load_registry
+from .store import SCRAPED_DIR, ContentStore
+
+__all__ = [
+    "MANIFEST_NAME",
+    "REGISTRY_PATH",
+    "SCRAPED_DIR",
+    "TABLE",
+    "USER_AGENT",
+    "ContentStore",
+    "CrawlReport",
+    "FetchRejected",
+    "Fetcher",
+    "Limits",
+    "ManifestFile",
+    "ManifestRow",
+    "RegistryError",
+    "Source",
+    "crawl_source",
+    "extract_links",
+    "is_budget_title",
+    "load_registry",
+    "sync_warehouse",
+]

@@ -1,0 +1,101 @@
+"""``budget scrape`` through click's runner, with BUDGET_RAW_DIR / BUDGET_WAREHOUSE set."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import duckdb
+from click.testing import CliRunner
+
+from orchestration.scraping.cli import scrape
+from tests.scraping.scrape_portal import Portal, Response, tiny_pdf
+
+
+def _env(raw_dir, warehouse) -> dict:
+    return {"BUDGET_RAW_DIR": str(raw_dir), "BUDGET_WAREHOUSE": str(warehouse)}
+
+
+def test_registry_source_by_name(site, registry_file, raw_dir, warehouse):
+    result = CliRunner().invoke(
+        scrape, ["--registry", str(registry_file), "--source", "test_district"], env=_env(raw_dir, warehouse)
+    )
+    assert result.exit_code == 0, result.output
+    assert (
+        "test_district: ok; 3 listing pages, 7 budget posts, 19 files found, 9 fetched, 1 skipped, 9 rejected"
+        in (result.output)
+    )
+    assert "fetched=9" in result.stderr  # the tqdm bar's last state
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        assert con.execute(
+            "select count(*) from raw_scrape_manifest where outcome = 'stored'"
+        ).fetchone() == (9,)
+
+
+def test_unknown_source_is_a_usage_error(registry_file, raw_dir, warehouse):
+    result = CliRunner().invoke(
+        scrape, ["--registry", str(registry_file), "--source", "nowhere"], env=_env(raw_dir, warehouse)
+    )
+    assert result.exit_code == 2
+    assert "unknown source(s) ['nowhere']" in result.output
+
+
+def test_adhoc_portal_with_generated_query_pages(raw_dir, warehouse):
+    with Portal() as portal:
+        pdfs = {n: tiny_pdf(f"bm {n}") for n in (1, 2)}
+        for n in (1, 2):
+            nxt = '<a href="list?page=2">下一页</a>' if n == 1 else ""
+            portal.page(
+                f"/bm/list?page={n}",
+                f'<html><body><a href="/bm/post{n}.html">某局202{n}年部门预算</a>'
+                f'<a href="/bm/js{n}.html">某局202{n}年部门决算</a>{nxt}</body></html>',
+            )
+            portal.page(f"/bm/post{n}.html", f'<html><body><a href="/f/{n}.pdf">附件</a></body></html>')
+            portal.file(f"/f/{n}.pdf", pdfs[n], "application/pdf")
+        portal.routes["/robots.txt"] = lambda _h: Response(404, b"")
+        args = [
+            "--start-url",
+            portal.url("/bm/list?page=1"),
+            "--allow",
+            r"/bm/post\d+\.html$",
+            "--page-template",
+            "?page={n}",  # the start URL is ?page=1 itself: generation goes on from ?page=2
+            "--attachment",
+            r"/f/\d+\.pdf$",
+            "--delay",
+            "0",
+        ]
+        result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+        again = CliRunner().invoke(scrape, [*args, "--json", "--no-warehouse"], env=_env(raw_dir, warehouse))
+    assert result.exit_code == 0, result.output
+    assert "adhoc: ok; 2 listing pages, 2 budget posts, 2 files found, 2 fetched" in result.output
+    assert again.exit_code == 0, again.output
+    (summary,) = json.loads(again.stdout)
+    assert (summary["source"], summary["files_fetched"], summary["files_skipped"]) == ("adhoc", 0, 2)
+    assert portal.hits["/bm/js1.html"] == 0
+    assert portal.hits["/bm/list?page=3"] == 2  # the end of the listing, once per run
+    assert sorted(p.name for p in (raw_dir / "scraped").glob("*.pdf")) == sorted(
+        f"{hashlib.sha256(b).hexdigest()}.pdf" for b in pdfs.values()
+    )
+
+
+def test_a_source_that_fails_entirely_exits_1(raw_dir, warehouse):
+    with Portal() as portal:
+        args = [
+            "--start-url",
+            portal.url("/gone/index.html"),
+            "--allow",
+            "x",
+            "--retries",
+            "0",
+            "--delay",
+            "0",
+        ]
+        result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+    assert result.exit_code == 1
+    assert "adhoc: FAILED (no listing page could be read)" in result.output
+
+
+def test_adhoc_needs_allow(raw_dir, warehouse):
+    result = CliRunner().invoke(scrape, ["--start-url", "http://127.0.0.1:9/"], env=_env(raw_dir, warehouse))
+    assert result.exit_code == 2 and "--allow" in result.output
