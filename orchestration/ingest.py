@@ -6,22 +6,49 @@ return plain rows; only the calling process writes DuckDB, which allows one writ
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+import signal
+import threading
+import traceback
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from orchestration.parsing.source import PDF_SUFFIXES, TEXT_SUFFIXES
 from orchestration.warehouse import PARSER_VERSION, ensure_landing, replace_rows
 
-__all__ = ["RawFile", "scan_raw", "parse_rows", "parse_many", "load_parses", "IGNORED_NAMES"]
+__all__ = [
+    "IGNORED_NAMES",
+    "RETRIED_REASONS",
+    "RawFile",
+    "load_parses",
+    "parse_many",
+    "parse_rows",
+    "quarantine_row",
+    "scan_raw",
+    "up_to_date",
+]
 
 # Files in the raw folder that are bookkeeping, not disclosures.
 IGNORED_NAMES = {"README.md", "manifest.jsonl", "manifest.csv", ".gitkeep"}
+# Half-written downloads (the scraper's ``.part`` files) are not documents yet.
+IGNORED_SUFFIXES = (".part",)
 HASH_CHUNK = 1 << 20
+TIMEOUT_REPEAT_SECONDS = 0.5
+PARSE_TIMEOUT_SECONDS = 300  # one document; the largest real PDF parses in under a minute on a busy machine
+MESSAGE_CHARS = 300  # a quarantine reason stays one short line
+WORKER_START_METHOD = "forkserver"
+# Quarantine reasons that say more about our code than about the file (a parser bug, rows the
+# warehouse refused): such documents are parsed again on every run until they pass. A timeout or a
+# dead worker is the file's doing (hostile input): it stays quarantined until retried by hand.
+RETRIED_REASONS = ("parser_error", "load_error")
 
 
 @dataclass(frozen=True)
@@ -55,7 +82,9 @@ def scan_raw(root: Path) -> list[RawFile]:
     files: list[RawFile] = []
     for path in sorted(root.rglob("*")):
         rel = path.relative_to(root)
-        if not path.is_file() or path.name in IGNORED_NAMES or any(p.startswith(".") for p in rel.parts):
+        if not path.is_file() or path.name in IGNORED_NAMES or path.name.endswith(IGNORED_SUFFIXES):
+            continue
+        if any(p.startswith(".") for p in rel.parts):
             continue
         stat = path.stat()
         files.append(
@@ -64,92 +93,117 @@ def scan_raw(root: Path) -> list[RawFile]:
                 path=rel.as_posix(),
                 size_bytes=stat.st_size,
                 format=_format_of(path),
-                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=timezone.utc).replace(tzinfo=None),
+                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None),
             )
         )
     return files
 
 
+def quarantine_row(sha256: str, rel_path: str, reason: str, message: str) -> dict[str, Any]:
+    """The landing.quarantine row of a file that could not be parsed."""
+    return {
+        "sha256": sha256,
+        "source_file": rel_path,
+        "reason": reason,
+        "message": " ".join(message.split())[:MESSAGE_CHARS],  # one line, bounded
+        "parser_version": PARSER_VERSION,
+        "seen_at": datetime.now(UTC).replace(tzinfo=None),
+    }
+
+
+def _without_file(message: str, path: str) -> str:
+    """The parser's message without its leading file name (the quarantine row has its own column)."""
+    for prefix in (f"{path}: ", f"{Path(path).name}: "):
+        if message.startswith(prefix):
+            return message[len(prefix) :]
+    return message
+
+
 def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str, Any]]]:
-    """Parse one file into landing rows (runs in a worker process)."""
+    """Parse one file into landing rows (runs in a worker process).
+
+    Never raises for a bad document: a ``ParseError`` quarantines it with the parser's reason;
+    any other exception (a parser bug) or a parse longer than ``PARSE_TIMEOUT_SECONDS``
+    quarantines it as ``parser_error`` (retried by the next run) or ``timeout``.
+    """
     from orchestration.parsing import ParseError, parse_document
 
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     try:
-        doc = parse_document(path)
+        with _time_limit(PARSE_TIMEOUT_SECONDS):
+            doc = parse_document(path)
     except ParseError as err:
-        return {
-            "quarantine": [
-                dict(
-                    sha256=sha256,
-                    source_file=rel_path,
-                    reason=err.reason,
-                    message=str(err).replace(str(path), rel_path),
-                    parser_version=PARSER_VERSION,
-                    seen_at=now,
-                )
-            ]
-        }
+        return {"quarantine": [quarantine_row(sha256, rel_path, err.reason, _without_file(str(err), path))]}
+    except ParseTimeout:
+        message = f"parsing took longer than {PARSE_TIMEOUT_SECONDS} s"
+        return {"quarantine": [quarantine_row(sha256, rel_path, "timeout", message)]}
+    except Exception as err:  # noqa: BLE001 — a parser bug must not stop the other documents
+        frame = traceback.extract_tb(err.__traceback__)[-1]
+        where = f"{Path(frame.filename).name}:{frame.lineno}"
+        message = f"parser error {type(err).__name__} at {where}: {err}".replace(str(path), rel_path)
+        row = quarantine_row(sha256, rel_path, "parser_error", message)
+        row["traceback"] = traceback.format_exc()
+        return {"quarantine": [row]}
     meta = doc.document
     rows: dict[str, list[dict[str, Any]]] = {
         "documents": [
-            dict(
-                sha256=sha256,
-                source_file=rel_path,
-                format=meta.format,
-                pages=meta.pages,
-                department=meta.department,
-                district=meta.district,
-                town=meta.town,
-                level=meta.level,
-                kind=meta.kind,
-                fiscal_year=meta.fiscal_year,
-                parser_version=PARSER_VERSION,
-                parsed_at=now,
-            )
+            {
+                "sha256": sha256,
+                "source_file": rel_path,
+                "format": meta.format,
+                "pages": meta.pages,
+                "department": meta.department,
+                "district": meta.district,
+                "town": meta.town,
+                "level": meta.level,
+                "kind": meta.kind,
+                "fiscal_year": meta.fiscal_year,
+                "parser_version": PARSER_VERSION,
+                "parsed_at": now,
+            }
         ],
         "tables": [
-            dict(
-                sha256=sha256,
-                table_no=t.table_no,
-                title=t.title,
-                unit=t.unit,
-                unit_inferred=t.unit_inferred,
-                unit_evidence=t.unit_evidence,
-                is_empty=t.empty,
-                pages=t.pages,
-            )
+            {
+                "sha256": sha256,
+                "table_no": t.table_no,
+                "title": t.title,
+                "unit": t.unit,
+                "unit_inferred": t.unit_inferred,
+                "unit_evidence": t.unit_evidence,
+                "is_empty": t.empty,
+                "pages": t.pages,
+            }
             for t in doc.tables
         ],
         "cells": [
-            dict(
-                sha256=sha256,
-                seq=i,
-                table_no=c.table_no,
-                section=c.section,
-                code=c.code,
-                name=c.name,
-                column_label=c.column,
-                amount_yuan=c.amount_yuan,
-                printed=c.printed,
-                unit=c.unit,
-                page=c.page,
-                line=c.line,
-            )
+            {
+                "sha256": sha256,
+                "seq": i,
+                "table_no": c.table_no,
+                "section": c.section,
+                "code": c.code,
+                "name": c.name,
+                "column_label": c.column,
+                "amount_yuan": c.amount_yuan,
+                "printed": c.printed,
+                "unit": c.unit,
+                "page": c.page,
+                "line": c.line,
+            }
             for i, c in enumerate(doc.cells)
         ],
         "narrative": [
-            dict(
-                sha256=sha256,
-                seq=i,
-                key=n.key,
-                text=n.text,
-                amount_yuan=n.amount_yuan,
-                printed=n.printed,
-                unit=n.unit,
-                page=n.page,
-                line=n.line,
-            )
+            {
+                "sha256": sha256,
+                "seq": i,
+                "key": n.key,
+                "text": n.text,
+                "amount_yuan": n.amount_yuan,
+                "printed": n.printed,
+                "unit": n.unit,
+                "page": n.page,
+                "line": n.line,
+            }
             for i, n in enumerate(doc.narrative)
         ],
         "projects": [],
@@ -157,38 +211,75 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
     }
     for p_seq, p in enumerate(doc.projects):
         rows["projects"].append(
-            dict(
-                sha256=sha256,
-                project_seq=p_seq,
-                name=p.name,
-                amount_yuan=p.amount_yuan,
-                total_amount_yuan=p.total_amount_yuan,
-                implementing_unit=p.implementing_unit,
-                period=p.period,
-                page=p.page,
-                line=p.line,
-            )
+            {
+                "sha256": sha256,
+                "project_seq": p_seq,
+                "name": p.name,
+                "amount_yuan": p.amount_yuan,
+                "total_amount_yuan": p.total_amount_yuan,
+                "implementing_unit": p.implementing_unit,
+                "period": p.period,
+                "page": p.page,
+                "line": p.line,
+            }
         )
         rows["indicators"].extend(
-            dict(
-                sha256=sha256,
-                project_seq=p_seq,
-                seq=i,
-                level1=ind.level1,
-                level2=ind.level2,
-                level3=ind.level3,
-                target=ind.target,
-                page=ind.page,
-                line=ind.line,
-            )
+            {
+                "sha256": sha256,
+                "project_seq": p_seq,
+                "seq": i,
+                "level1": ind.level1,
+                "level2": ind.level2,
+                "level3": ind.level3,
+                "target": ind.target,
+                "page": ind.page,
+                "line": ind.line,
+            }
             for i, ind in enumerate(p.indicators)
         )
     return rows
 
 
+class ParseTimeout(BaseException):
+    """A document that took longer than PARSE_TIMEOUT_SECONDS.
+
+    A BaseException, so that the readers' ``except Exception`` (pdfminer, pdfplumber, the
+    parser) cannot turn it into an ordinary error on the way out.
+    """
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt the block after ``seconds`` (SIGALRM; only in a main thread, else no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def _expired(signum, frame):
+        raise ParseTimeout()
+
+    previous = signal.signal(signal.SIGALRM, _expired)
+    # Fire again every TIMEOUT_REPEAT_SECONDS until cleared: an exception raised while Python runs
+    # a weakref callback or a finaliser is swallowed, so a single alarm can be lost.
+    signal.setitimer(signal.ITIMER_REAL, seconds, TIMEOUT_REPEAT_SECONDS)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def _parse_job(args: tuple[str, str, str]) -> tuple[str, dict[str, list[dict[str, Any]]]]:
     path, rel, sha = args
     return sha, parse_rows(path, rel, sha)
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # forkserver, not fork: a forked worker would inherit the warehouse lock's file descriptor
+    # and keep the lock alive if the run is killed; workers are started from a clean server.
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(WORKER_START_METHOD)
+    )
 
 
 def parse_many(
@@ -197,25 +288,59 @@ def parse_many(
     workers: int | None = None,
     on_done: Callable[[str, dict[str, list[dict[str, Any]]]], None] | None = None,
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
-    """Parse files (one per sha256) on ``workers`` processes; returns rows per sha256."""
+    """Parse files (one per sha256) on ``workers`` processes; returns rows per sha256.
+
+    Each document is parsed on its own: a bad one is quarantined (see ``parse_rows``). A worker
+    that dies (out of memory, a crash in native code) breaks the pool; the documents it left
+    unfinished are then parsed again one per fresh process, so only the culprit is quarantined
+    (``worker_died``).
+    """
     jobs = [(str(root / f.path), f.path, f.sha256) for f in files]
     workers = workers or min(len(jobs), os.cpu_count() or 1) or 1
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
+
+    def done(sha: str, rows: dict[str, list[dict[str, Any]]]) -> None:
+        results[sha] = rows
+        if on_done:
+            on_done(sha, rows)
+
     if workers <= 1 or len(jobs) <= 1:
-        iterator = map(_parse_job, jobs)
-        pool = None
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers)
-        iterator = pool.map(_parse_job, jobs, chunksize=1)
-    try:
-        for sha, rows in iterator:
-            results[sha] = rows
-            if on_done:
-                on_done(sha, rows)
-    finally:
-        if pool is not None:
-            pool.shutdown()
+        for job in jobs:
+            done(*_parse_job(job))
+        return results
+    orphans: list[tuple[str, str, str]] = []
+    with _pool(workers) as pool:
+        futures = {pool.submit(_parse_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            try:
+                done(*future.result())
+            except BrokenProcessPool:
+                orphans.append(futures[future])
+    for job in sorted(orphans):
+        try:
+            with _pool(1) as alone:
+                done(*alone.submit(_parse_job, job).result())
+        except BrokenProcessPool:
+            _path, rel, sha = job
+            done(
+                sha,
+                {"quarantine": [quarantine_row(sha, rel, "worker_died", "the parsing process died")]},
+            )
     return results
+
+
+def up_to_date(con: Any) -> set[str]:
+    """sha256s whose landing rows are the current parser's word on them: parsed, or quarantined for
+    a reason that lies with the file. The rest (new files, an older ``PARSER_VERSION``, a
+    quarantine in ``RETRIED_REASONS``) is what a run parses."""
+    ensure_landing(con)
+    rows = con.execute(
+        "select sha256 from landing.documents where parser_version = ? "
+        "union select sha256 from landing.quarantine where parser_version = ? "
+        "and not list_contains(?, reason)",
+        [PARSER_VERSION, PARSER_VERSION, list(RETRIED_REASONS)],
+    ).fetchall()
+    return {sha for (sha,) in rows}
 
 
 def load_parses(con: Any, results: dict[str, dict[str, list[dict[str, Any]]]]) -> None:

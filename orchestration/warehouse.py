@@ -1,18 +1,44 @@
-"""The landing schema: tables the Python side writes and dbt reads as sources.
+"""The landing schema: tables the Python side writes and dbt reads as sources; the writers' lock.
 
 Plain module (no Dagster import). All writes use parameters or Arrow tables, never SQL
 built from document text. Amounts arrive as Decimal strings and are cast to
 DECIMAL(18,2) by DuckDB, so no float ever touches a figure.
+
+DuckDB allows one writing process per file. ``warehouse_lock`` serialises whole runs with a
+lock file beside the warehouse (``<warehouse>.lock``): a second run waits for the first
+(``BUDGET_LOCK_TIMEOUT`` seconds, default one hour), then fails with a message naming the
+holder. The lock is re-entrant within a thread, so a run holding it can call code that takes
+it again (the assets take it too, for runs launched by a Dagster daemon).
 """
 
 from __future__ import annotations
 
+import contextlib
+import json
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any
 
 import pyarrow as pa
+from filelock import FileLock, Timeout
 
-__all__ = ["LANDING_DDL", "ensure_landing", "replace_rows", "PARSER_VERSION"]
+__all__ = [
+    "DOCUMENT_TABLES",
+    "LANDING_DDL",
+    "LOCK_TIMEOUT_ENV",
+    "PARSER_VERSION",
+    "WarehouseBusy",
+    "ensure_landing",
+    "lock_timeout",
+    "replace_rows",
+    "warehouse_lock",
+]
 
 # Bump when the parser's output changes, so stored parses are redone.
 PARSER_VERSION = "0.1.0"
@@ -145,3 +171,90 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
         return format(value, "f")
     return str(value)
+
+
+# --- the writers' lock -------------------------------------------------------------------------
+
+LOCK_TIMEOUT_ENV = "BUDGET_LOCK_TIMEOUT"
+DEFAULT_LOCK_TIMEOUT_SECONDS = 3600.0  # a full run on hundreds of documents fits well inside
+LOCK_LOG_EVERY_SECONDS = 30.0  # while waiting, say so this often
+LOCK_SUFFIX = ".lock"
+OWNER_SUFFIX = ".lock.owner"  # who holds the lock: pid, since when, command (for the message)
+
+_held: dict[tuple[str, int], int] = {}  # (lock path, thread) -> depth, for the locks this process holds
+_held_guard = threading.Lock()
+
+
+class WarehouseBusy(RuntimeError):
+    """Another process is writing the warehouse and did not finish within the timeout."""
+
+
+def lock_timeout() -> float:
+    """Seconds a run waits for the warehouse lock (``BUDGET_LOCK_TIMEOUT``; 0 fails at once)."""
+    value = os.environ.get(LOCK_TIMEOUT_ENV, "")
+    return float(value) if value.strip() else DEFAULT_LOCK_TIMEOUT_SECONDS
+
+
+def _holder(owner_file: Path) -> str:
+    try:
+        owner = json.loads(owner_file.read_text(encoding="utf-8"))
+        return f"pid {owner['pid']} since {owner['since']} ({owner['command']})"
+    except (OSError, ValueError, KeyError):
+        return "another process"
+
+
+@contextlib.contextmanager
+def warehouse_lock(
+    warehouse: str | Path, timeout: float | None = None, log: Callable[[str], None] | None = None
+) -> Iterator[None]:
+    """Hold the writers' lock of ``warehouse`` (waits up to ``timeout`` s, then ``WarehouseBusy``)."""
+    path = Path(warehouse).resolve()
+    lock_path = str(path) + LOCK_SUFFIX
+    owner_file = Path(str(path) + OWNER_SUFFIX)
+    key = (lock_path, threading.get_ident())
+    with _held_guard:
+        nested = key in _held  # this thread already holds it: nested use is free
+        if nested:
+            _held[key] += 1
+    if nested:
+        try:
+            yield
+        finally:
+            with _held_guard:
+                _held[key] -= 1
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(lock_path)
+    timeout = lock_timeout() if timeout is None else timeout
+    deadline = time.monotonic() + timeout
+    wait = 0.0  # first a try without waiting, so that a waiting run says so at once
+    while True:
+        try:
+            lock.acquire(timeout=max(0.0, min(wait, deadline - time.monotonic())))
+            break
+        except Timeout:
+            wait = LOCK_LOG_EVERY_SECONDS
+            holder = _holder(owner_file)
+            if time.monotonic() >= deadline:
+                raise WarehouseBusy(
+                    f"warehouse {path} is being written by {holder}; gave up after {timeout:.0f} s. "
+                    f"Let that run finish (or stop it), or wait longer with {LOCK_TIMEOUT_ENV}=SECONDS."
+                ) from None
+            if log:
+                log(f"waiting for the warehouse lock {lock_path}, held by {holder}")
+    try:
+        owner = {
+            "pid": os.getpid(),
+            "since": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "command": " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv))[:200],
+        }
+        owner_file.write_text(json.dumps(owner), encoding="utf-8")
+        with _held_guard:
+            _held[key] = 1
+        yield
+    finally:
+        with _held_guard:
+            _held.pop(key, None)
+        with contextlib.suppress(OSError):
+            owner_file.unlink()
+        lock.release()

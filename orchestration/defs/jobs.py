@@ -1,11 +1,16 @@
 """Jobs: the main job materializes everything that runs offline (not the scrapers)."""
 
-from __future__ import annotations
-
 import dagster as dg
 
-# Everything downstream of the raw folder: parsing, dbt models and every check on them.
-MAIN_SELECTION = dg.AssetSelection.assets("raw_documents").downstream()
+__all__ = ["MAIN_SELECTION", "defs", "main_job"]
+
+_FROM_RAW = dg.AssetSelection.assets("raw_documents").downstream()
+# Everything downstream of the raw folder, plus the models those read from other sources (e.g.
+# stg_scrape_manifest over the scraper's table, an empty relation before the first scrape), but
+# never the scraping itself: it needs the network and is partitioned by source.
+MAIN_SELECTION = (_FROM_RAW | _FROM_RAW.upstream().materializable()) - (
+    dg.AssetSelection.key_substring("scraped")
+)
 
 main_job = dg.define_asset_job(
     name="main",

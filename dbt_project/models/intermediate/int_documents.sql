@@ -1,18 +1,41 @@
 -- One row per parsed file, with the keys that tie files to departments and disclosures, and the
--- choice of one representation per disclosure: the PDF when there is one (it is the published
--- artefact and carries page numbers for provenance; text extractions lose 单位 lines and add OCR
--- noise), else the text extraction; ties broken by the newest parse, then the sha256.
+-- choice of one file per disclosure (department × fiscal year × budget kind), in this order:
+--   1. a PDF over a text extraction (the published artefact, with page numbers for provenance;
+--      text extractions lose 单位 lines and add OCR noise);
+--   2. the newer version: a corrected file supersedes the one it replaces. A file's version time
+--      is when the scraper first fetched that content (earliest successful fetch of its sha256 in
+--      raw_scrape_manifest) when known, else the newest modification time of its raw file(s);
+--   3. the sha256, so that the choice never depends on when or in which order files were parsed.
+-- The files not chosen stay in the raw folder, the landing tables and dim_document.
 
 with documents as (
     select * from {{ ref('stg_documents') }}
 ),
 
+raw_files as (
+    select document_sha256, max(modified_at) as file_modified_at
+    from {{ ref('stg_raw_files') }}
+    group by document_sha256
+),
+
+fetches as (
+    select document_sha256, min(fetched_at) as first_fetched_at
+    from {{ ref('stg_scrape_manifest') }}
+    where fetch_outcome in ('stored', 'duplicate', 'unchanged', 'not_modified')
+    group by document_sha256
+),
+
 keyed as (
     select
-        *,
+        documents.*,
         -- the file name without folder or suffix: the fallback identity when metadata is missing
-        regexp_replace(regexp_replace(source_file, '^.*/', ''), '\.[^.]*$', '') as file_stem
+        regexp_replace(regexp_replace(documents.source_file, '^.*/', ''), '\.[^.]*$', '') as file_stem,
+        fetches.first_fetched_at,
+        raw_files.file_modified_at,
+        coalesce(fetches.first_fetched_at, raw_files.file_modified_at) as version_at
     from documents
+    left join raw_files on raw_files.document_sha256 = documents.document_sha256
+    left join fetches on fetches.document_sha256 = documents.document_sha256
 ),
 
 identified as (
@@ -32,7 +55,10 @@ ranked as (
         *,
         row_number() over (
             partition by disclosure_key
-            order by case file_format when 'pdf' then 0 else 1 end, parsed_at desc, document_sha256
+            order by
+                case file_format when 'pdf' then 0 else 1 end,
+                version_at desc nulls last,
+                document_sha256
         ) as representation_rank
     from identified
 ),
