@@ -1,10 +1,11 @@
--- Functional classification subjects (支出功能分类 类/款/项) as printed in the functional tables
--- (2, 3, 5, 6, 7). A code's name is the one most documents print; disagreeing names are kept in
--- name_variants and counted, not hidden.
+-- Functional classification subjects (支出功能分类 类/款/项) as printed in the selected documents' tables
+-- 1–7. A code's name is the one most documents print; disagreeing names are kept in name_variants and
+-- counted (has_name_conflict), not hidden. A 类 or 款 that no document prints but whose children are
+-- printed is added (is_printed = false) so every rollup has a parent row.
 
 with cells as (
-    select * from {{ ref('stg_cells') }}
-    where table_no in (2, 3, 5, 6, 7) and subject_code is not null
+    select * from {{ ref('int_cells') }}
+    where table_no <= 7 and subject_code is not null
 ),
 
 names as (
@@ -23,14 +24,36 @@ ranked as (
     from names
 ),
 
-codes as (
+printed_codes as (
     select
         subject_code,
         max(case when name_rank = 1 then row_name end) as subject_name,
         count(*) as name_variant_count,
-        string_agg(row_name, ' | ' order by name_rank) as name_variants
+        {{ dbt.listagg('row_name', "' | '", 'order by name_rank') }} as name_variants
     from ranked
     group by subject_code
+),
+
+document_counts as (
+    select subject_code, count(distinct document_sha256) as document_count
+    from cells
+    group by subject_code
+),
+
+-- ancestors implied by a printed child (a 项 whose 款 is not printed, a 款 whose 类 is not)
+implied_codes as (
+    select distinct substring(subject_code, 1, 3) as subject_code from printed_codes where length(subject_code) > 3
+    union
+    select distinct substring(subject_code, 1, 5) from printed_codes where length(subject_code) > 5
+),
+
+codes as (
+    select subject_code, subject_name, name_variant_count, name_variants, true as is_printed
+    from printed_codes
+    union all
+    select implied_codes.subject_code, null, 0, null, false
+    from implied_codes
+    where implied_codes.subject_code not in (select subject_code from printed_codes)
 ),
 
 final as (
@@ -40,21 +63,24 @@ final as (
         -- names
         codes.subject_name,
         codes.name_variant_count,
+        codes.name_variant_count > 1 as has_name_conflict,
         codes.name_variants,
+        codes.is_printed,
+        coalesce(document_counts.document_count, 0) as document_count,
         -- hierarchy
         case length(codes.subject_code) when 3 then '类' when 5 then '款' when 7 then '项' end as subject_level,
-        case length(codes.subject_code)
-            when 3 then null
-            else left(codes.subject_code, length(codes.subject_code) - 2)
+        case when length(codes.subject_code) > 3
+            then substring(codes.subject_code, 1, length(codes.subject_code) - 2)
         end as parent_code,
-        left(codes.subject_code, 3) as class_code,
+        substring(codes.subject_code, 1, 3) as class_code,
         class.subject_name as class_name,
-        case when length(codes.subject_code) >= 5 then left(codes.subject_code, 5) end as section_code,
+        case when length(codes.subject_code) >= 5 then substring(codes.subject_code, 1, 5) end as section_code,
         section.subject_name as section_name
     from codes
-    left join codes as class on class.subject_code = left(codes.subject_code, 3)
+    left join document_counts on document_counts.subject_code = codes.subject_code
+    left join codes as class on class.subject_code = substring(codes.subject_code, 1, 3)
     left join codes as section
-        on length(codes.subject_code) >= 5 and section.subject_code = left(codes.subject_code, 5)
+        on length(codes.subject_code) >= 5 and section.subject_code = substring(codes.subject_code, 1, 5)
 )
 
 select * from final
