@@ -1,64 +1,160 @@
-"""Blocking Great Expectations checks on the parsed landing tables.
+"""Blocking Great Expectations checks: on the landing tables (our parse) and on the marts (their grain).
 
-One multi-check step validates every landing suite, so Great Expectations is imported once
-per run; a failure blocks the dbt models downstream of the landing tables.
+Two multi-check steps, one before dbt (landing) and one after (marts), share one GE context per
+process (``gx_runner`` caches it), so ``import great_expectations`` is paid once per run in the
+in-process executor. A landing failure blocks every dbt model downstream of the landing tables;
+the check metadata names the documents, tables and rows that failed.
 """
 
+import time
 
 import dagster as dg
 
 from orchestration.defs.parse import landing_key
 from orchestration.defs.resources import Warehouse
 
-# suite name -> query producing the frame it validates. Amounts leave DuckDB as text so
-# that no float ever holds a figure.
+# suite name -> (landing table the check is on, index columns naming a failing row)
 LANDING_SUITES = {
-    "landing_cells": ("cells", """
-        select sha256, table_no, section, code, name, column_label,
-               cast(amount_yuan as varchar) as amount_yuan, printed, unit, page, line,
-               coalesce(cast(page as varchar), 'line ' || cast(line as varchar)) as locator,
-               coalesce(section, '') as section_key,
-               coalesce(code, '') || '|' || coalesce(name, '') as row_key
-        from landing.cells
-    """),
-    "landing_documents": ("documents", """
-        select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
-    """),
+    "landing_cells": ("cells", ["source_file", "table_no", "code", "name", "column_label", "locator"]),
+    "landing_tables": ("tables", ["source_file", "table_no"]),
+    "landing_documents": ("documents", ["source_file"]),
 }
+DOCUMENTS_QUERY = """
+    select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
+"""
+
+# suite name -> (mart, query producing the frame or the name of a frame builder in
+# orchestration.quality.structure, index columns). Amounts leave DuckDB as text.
+# Add a mart here with its suite JSON in expectations/gx/expectations/ (see docs/quality.md).
+MART_SUITES = {
+    "mart_fact_expense": (
+        "fact_expense",
+        """
+        select f.expense_fact_id, f.document_sha256, d.source_file, f.table_no, f.subject_code, f.column_label,
+               cast(f.amount_yuan as varchar) as amount_yuan,
+               coalesce(d.is_selected, false) as document_selected
+        from marts.fact_expense f left join marts.dim_document d using (document_sha256)
+    """,
+        ["source_file", "table_no", "subject_code", "column_label"],
+    ),
+    "mart_dim_document": (
+        "dim_document",
+        """
+        select document_sha256, source_file, disclosure_key,
+               count(*) filter (where is_selected) over (partition by disclosure_key) as selected_in_disclosure
+        from marts.dim_document
+    """,
+        ["source_file", "disclosure_key"],
+    ),
+    "mart_fact_check_result": (
+        "fact_check_result",
+        """
+        select r.check_result_id, r.document_sha256, r.source_file, r.check_name, r.outcome,
+               d.document_sha256 is not null as document_known,
+               r.outcome not in ('pass', 'fail')
+                 or (r.figure_a_yuan is not null and r.figure_b_yuan is not null
+                     and r.difference_yuan = r.figure_a_yuan - r.figure_b_yuan and r.allowance_yuan >= 0)
+                 as figures_complete,
+               r.outcome <> 'fail' or abs(r.difference_yuan) > r.allowance_yuan as fail_exceeds_allowance
+        from marts.fact_check_result r left join marts.dim_document d using (document_sha256)
+    """,
+        ["source_file", "check_name"],
+    ),
+    # every mart with a document_sha256 column (today's and tomorrow's) references dim_document
+    "mart_document_references": ("dim_document", "mart_references_frame", ["mart", "source_file"]),
+}
+
+
+def _result(context, asset_key: dg.AssetKey, suite: str, outcome, seconds: float) -> dg.AssetCheckResult:
+    from orchestration.quality.gx_runner import context_load_seconds
+
+    (context.log.info if outcome.success else context.log.error)(outcome.summary())
+    failing_files = sorted({str(row.get("source_file")) for f in outcome.failures for row in f.rows})
+    return dg.AssetCheckResult(
+        asset_key=asset_key,
+        check_name=suite,
+        passed=outcome.success,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=outcome.summary()
+        + (f" — blocked documents: {', '.join(failing_files)}" if failing_files else ""),
+        metadata={
+            "rows": outcome.rows,
+            "failed_expectations": len(outcome.failures),
+            "blocked_documents": dg.MetadataValue.json(failing_files),
+            "failures": dg.MetadataValue.json(
+                [
+                    {
+                        "expectation": f.expectation,
+                        "column": f.column,
+                        "unexpected": f.unexpected_count,
+                        "rows": f.rows[:20],
+                        "sample": f.sample,
+                    }
+                    for f in outcome.failures
+                ]
+            ),
+            "validation_seconds": round(seconds, 3),
+            "ge_context_load_seconds": round(context_load_seconds() or 0.0, 3),
+        },
+    )
 
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec(name=suite, asset=landing_key(table), blocking=True, description=f"GE suite `{suite}`")
+        dg.AssetCheckSpec(
+            name=suite, asset=landing_key(table), blocking=True, description=f"GE suite `{suite}`"
+        )
         for suite, (table, _) in LANDING_SUITES.items()
     ],
+    can_subset=True,
 )
 def landing_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+    """Our parse: every cell re-reads to its amount, codes and rows are complete, nine tables with units."""
     from orchestration.quality.gx_runner import validate
+    from orchestration.quality.structure import cells_frame, tables_frame
 
+    builders = {
+        "landing_cells": cells_frame,
+        "landing_tables": tables_frame,
+        "landing_documents": lambda con: con.execute(DOCUMENTS_QUERY).df(),
+    }
+    selected = {key.name for key in context.selected_asset_check_keys}
     with warehouse.connect(read_only=True) as con:
-        frames = {suite: con.execute(query).df() for suite, (_, query) in LANDING_SUITES.items()}
+        frames = {suite: build(con) for suite, build in builders.items() if suite in selected}
     for suite, frame in frames.items():
-        outcome = validate(suite, frame)
-        (context.log.info if outcome.success else context.log.error)(outcome.summary())
-        yield dg.AssetCheckResult(
-            asset_key=landing_key(LANDING_SUITES[suite][0]),
-            check_name=suite,
-            passed=outcome.success,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=outcome.summary(),
-            metadata={
-                "rows": outcome.rows,
-                "failed_expectations": len(outcome.failures),
-                "failures": dg.MetadataValue.json(
-                    [
-                        {"expectation": f.expectation, "column": f.column, "unexpected": f.unexpected_count,
-                         "sample": f.sample}
-                        for f in outcome.failures
-                    ]
-                ),
-            },
+        started = time.perf_counter()
+        outcome = validate(suite, frame, LANDING_SUITES[suite][1])
+        yield _result(
+            context, landing_key(LANDING_SUITES[suite][0]), suite, outcome, time.perf_counter() - started
         )
 
 
-defs = dg.Definitions(asset_checks=[landing_expectations])
+@dg.multi_asset_check(
+    specs=[
+        dg.AssetCheckSpec(
+            name=suite, asset=dg.AssetKey(mart), blocking=True, description=f"GE suite `{suite}`"
+        )
+        for suite, (mart, _, _) in MART_SUITES.items()
+    ],
+    can_subset=True,
+)
+def mart_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
+    """The marts' grain and references beyond dbt's tests (one selected file per disclosure, facts from it)."""
+    from orchestration.quality import structure
+    from orchestration.quality.gx_runner import validate
+
+    selected = {key.name for key in context.selected_asset_check_keys}
+    with warehouse.connect(read_only=True) as con:
+        frames = {
+            suite: getattr(structure, query)(con) if query.isidentifier() else con.execute(query).df()
+            for suite, (_, query, _) in MART_SUITES.items()
+            if suite in selected
+        }
+    for suite, frame in frames.items():
+        mart, _, index = MART_SUITES[suite]
+        started = time.perf_counter()
+        outcome = validate(suite, frame, index)
+        yield _result(context, dg.AssetKey(mart), suite, outcome, time.perf_counter() - started)
+
+
+defs = dg.Definitions(asset_checks=[landing_expectations, mart_expectations])

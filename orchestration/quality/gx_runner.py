@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from orchestration.settings import PROJECT_ROOT
 
-__all__ = ["EXPECTATIONS_DIR", "ExpectationOutcome", "SuiteOutcome", "validate"]
+__all__ = ["EXPECTATIONS_DIR", "ExpectationOutcome", "SuiteOutcome", "context_load_seconds", "validate"]
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 # How many failing values to carry into check metadata.
 SAMPLE_SIZE = 10
+# How many failing rows (named by index columns) to keep per expectation.
+MAX_ROWS = 200
 DATASOURCE = "warehouse_frames"
 
 
@@ -31,6 +35,8 @@ class ExpectationOutcome:
     success: bool
     unexpected_count: int | None
     sample: list[Any] = field(default_factory=list)
+    # the failing rows, named by the suite's index columns (document, table, row …)
+    rows: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -51,29 +57,48 @@ class SuiteOutcome:
             f"{e.expectation}({e.column or ''}) {e.unexpected_count} unexpected, e.g. {e.sample[:3]}"
             for e in self.failures
         ]
-        return f"{self.suite}: {len(self.failures)} of {len(self.expectations)} failed on {self.rows} rows: " + "; ".join(
-            parts
+        return (
+            f"{self.suite}: {len(self.failures)} of {len(self.expectations)} failed on {self.rows} rows: "
+            + "; ".join(parts)
         )
+
+
+_LOAD_SECONDS: list[float] = []
+
+
+def context_load_seconds() -> float | None:
+    """Seconds this process spent importing GE and opening the file context (None before the first use)."""
+    return _LOAD_SECONDS[0] if _LOAD_SECONDS else None
 
 
 @functools.cache
 def _context() -> Any:
+    started = time.perf_counter()
     os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
     import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
 
     logging.getLogger("great_expectations").setLevel(logging.WARNING)
     context = gx.get_context(mode="file", project_root_dir=str(EXPECTATIONS_DIR))
+    # GE draws a progress bar per validation on stderr; the run log is the place for outcomes.
+    # (Also committed in great_expectations.yml; setting it here only changes the loaded config.)
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
     # The datasource and its assets are declared in the committed great_expectations.yml; they are
     # only added (and the file rewritten) the first time a new suite is used.
     try:
         source = context.data_sources.get(DATASOURCE)
     except (KeyError, LookupError, ValueError):
         source = context.data_sources.add_pandas(DATASOURCE)
+    _LOAD_SECONDS.append(time.perf_counter() - started)
     return context, source
 
 
-def validate(suite_name: str, frame: Any) -> SuiteOutcome:
-    """Validate ``frame`` (a pandas DataFrame) against the named suite."""
+def validate(suite_name: str, frame: Any, index_columns: list[str] | None = None) -> SuiteOutcome:
+    """Validate ``frame`` (a pandas DataFrame) against the named suite.
+
+    ``index_columns`` name the failing rows in the outcome (e.g. the document and table), so a
+    blocking failure says which documents it stops.
+    """
     context, source = _context()
     suite = context.suites.get(suite_name)
     try:
@@ -85,24 +110,39 @@ def validate(suite_name: str, frame: Any) -> SuiteOutcome:
     except (KeyError, LookupError):
         batch_definition = asset.add_batch_definition_whole_dataframe("whole")
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    result = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE})
+    result_format: dict[str, Any] = {"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_SIZE}
+    if index_columns:
+        result_format.update(
+            result_format="COMPLETE",
+            unexpected_index_column_names=index_columns,
+            return_unexpected_index_query=False,
+        )
+    result = batch.validate(suite, result_format=result_format)
     outcomes = [
         ExpectationOutcome(
             expectation=r.expectation_config.type,
             column=r.expectation_config.kwargs.get("column")
-            or ",".join(r.expectation_config.kwargs.get("column_list") or []) or None,
+            or ",".join(r.expectation_config.kwargs.get("column_list") or [])
+            or None,
             success=bool(r.success),
             unexpected_count=r.result.get("unexpected_count"),
             sample=[_plain(v) for v in (r.result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]],
+            rows=[_plain(v) for v in (r.result.get("unexpected_index_list") or [])[:MAX_ROWS]],
         )
         for r in result.results
     ]
-    return SuiteOutcome(suite=suite_name, rows=len(frame), success=bool(result.success), expectations=outcomes)
+    return SuiteOutcome(
+        suite=suite_name, rows=len(frame), success=bool(result.success), expectations=outcomes
+    )
 
 
 def _plain(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        value = value.item()  # numpy scalars (frame values) to Python
+    if isinstance(value, float) and math.isnan(value):
+        return None  # pandas' stand-in for a missing value
     if isinstance(value, (str, int, bool)) or value is None:
         return value
     return str(value)

@@ -1,0 +1,30 @@
+with source as (
+    select * from {{ source('quality', 'check_results') }}
+),
+
+final as (
+    select
+        -- ids
+        sha256 as document_sha256,
+        cast(seq as integer) as result_seq,
+        -- what was checked
+        check_name,
+        outcome,
+        cast(table_no as integer) as table_no,
+        subject,
+        column_label,
+        -- figures
+        {{ cast_yuan('figure_a') }} as figure_a_yuan,
+        {{ cast_yuan('figure_b') }} as figure_b_yuan,
+        {{ cast_yuan('difference') }} as difference_yuan,
+        cast(allowance as decimal(18, 4)) as allowance_yuan,
+        cast(terms as integer) as term_count,
+        -- provenance
+        pages as page_list,
+        lines as line_list,
+        message,
+        checked_at
+    from source
+)
+
+select * from final

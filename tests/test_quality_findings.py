@@ -1,0 +1,296 @@
+"""Reported checks on the whole corpus: exactly the publisher inconsistencies really printed, nothing else.
+
+Every finding below was verified on the page (docs/quality.md lists them). The two warehouses are the
+real main job's: the embedded corpus (4 seed PDFs + their 4 texts) and the nine PDFs (4 seed + 5 real).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from orchestration.quality.figures import half_unit
+from orchestration.quality.identities import CHECKS
+from orchestration.quality.report import REPORT_NAME
+from tests.conftest import query
+from tests.marts_conftest import build_nine_pdf_warehouse
+
+FINDINGS_SQL = """
+    select regexp_replace(source_file, '^.*/', ''), check_name, table_no, subject, column_label,
+           figure_a_yuan, figure_b_yuan, difference_yuan, allowance_yuan, page_list, line_list
+    from marts.fact_check_result where outcome = 'fail'
+    order by 1, 2, 3, 4, 5
+"""
+D = Decimal
+# (file, check, table, row, column, A, B, A − B, allowance, pages, lines)
+SEED_PDF_FINDINGS = [
+    # 安亭镇 2024 table 2 (p. 6): the 合计 row prints 5715.29 under 财政拨款收入 and under 其他收入 (classes: 5370.00, 345.29)
+    (
+        "jiading_anting_2024.pdf",
+        "total_column_equals_parts",
+        2,
+        "合计",
+        "合计",
+        D("57152900.00"),
+        D("114305800.00"),
+        D("-57152900.00"),
+        D("150.0000"),
+        "6",
+        None,
+    ),
+    (
+        "jiading_anting_2024.pdf",
+        "total_row_equals_classes",
+        2,
+        "合计",
+        "其他收入",
+        D("57152900.00"),
+        D("3452900.00"),
+        D("53700000.00"),
+        D("250.0000"),
+        "6",
+        None,
+    ),
+    (
+        "jiading_anting_2024.pdf",
+        "total_row_equals_classes",
+        2,
+        "合计",
+        "财政拨款收入",
+        D("57152900.00"),
+        D("53700000.00"),
+        D("3452900.00"),
+        D("250.0000"),
+        "6",
+        None,
+    ),
+    # 闵行区城市运行管理中心 2024: 208 is 1,616,095.40 in tables 1 and 4, 1,616,095.00 in tables 2, 3, 5; 212 the reverse
+    (
+        "minhang_district_2024.pdf",
+        "table1_equals_table3",
+        1,
+        "208",
+        "合计",
+        D("1616095.40"),
+        D("1616095.00"),
+        D("0.40"),
+        D("0.0100"),
+        "6,8",
+        None,
+    ),
+    (
+        "minhang_district_2024.pdf",
+        "table1_equals_table3",
+        1,
+        "212",
+        "合计",
+        D("14786148.00"),
+        D("14786148.40"),
+        D("-0.40"),
+        D("0.0100"),
+        "6,8",
+        None,
+    ),
+    (
+        "minhang_district_2024.pdf",
+        "table4_equals_table5",
+        4,
+        "208",
+        "一般公共预算",
+        D("1616095.40"),
+        D("1616095.00"),
+        D("0.40"),
+        D("0.0100"),
+        "9,10",
+        None,
+    ),
+    (
+        "minhang_district_2024.pdf",
+        "table4_equals_table5",
+        4,
+        "212",
+        "一般公共预算",
+        D("14786148.00"),
+        D("14786148.40"),
+        D("-0.40"),
+        D("0.0100"),
+        "9,10",
+        None,
+    ),
+]
+# 练塘镇 2024 narrative (p. 5) prints 6616.52 万元 for 66,165,252.88 元: cut, not rounded (6616.53)
+LIANTANG_NARRATIVE = [
+    ("expense_total", 1, "预算数", "5,6"),
+    ("fiscal_expense_total", 4, "合计", "5,9"),
+    ("fiscal_income_total", 4, "预算数", "5,9"),
+    ("general_budget_expense_total", 4, "一般公共预算", "5,9"),
+    ("income_total", 1, "预算数", "5,6"),
+]
+SEED_PDF_FINDINGS += [
+    (
+        "qingpu_liantang_2024.pdf",
+        "narrative_equals_tables",
+        t,
+        key,
+        col,
+        D("66165200.00"),
+        D("66165252.88"),
+        D("-52.88"),
+        D("50.0050"),
+        pages,
+        None,
+    )
+    for key, t, col, pages in LIANTANG_NARRATIVE
+]
+REAL_PDF_FINDINGS = [
+    # 万里街道 2024 p. 9 item 31: 住房公积金 "350.35万元 … 2024年预算安排352.67万元"; table 5 (p. 26) prints 3,503,499
+    (
+        "putuo_wanli_2024.pdf",
+        "narrative_equals_tables",
+        5,
+        "subject:住房保障支出(类)住房改革支出(款)住房公积金(项):budget",
+        "合计",
+        D("3526700.00"),
+        D("3503499.00"),
+        D("23201.00"),
+        D("50.5000"),
+        "9,26",
+        None,
+    ),
+]
+
+
+@pytest.fixture(scope="session")
+def nine_pdf_warehouse(tmp_path_factory, worker_id) -> Path:
+    return build_nine_pdf_warehouse(tmp_path_factory, worker_id)
+
+
+def _sorted(rows):
+    return sorted(rows, key=lambda r: tuple(str(v) for v in r[:5]))
+
+
+def test_half_unit_is_half_the_last_printed_digit_in_yuan():
+    assert half_unit("1,616,095.40", "元") == D("0.005")
+    assert half_unit("5370.00", "万元") == D("50")
+    assert half_unit("5370", "万元") == D("5000")
+    assert half_unit("5, 370. 0", "万元") == D("500")
+    assert half_unit("0", "元") == D("0.5")
+
+
+def test_seed_pdfs_report_exactly_the_printed_inconsistencies(nine_pdf_warehouse):
+    findings = [r for r in query(nine_pdf_warehouse, FINDINGS_SQL) if not r[0].startswith("putuo")]
+    assert _sorted(findings) == _sorted(SEED_PDF_FINDINGS)
+
+
+def test_real_pdfs_report_exactly_the_printed_inconsistencies(nine_pdf_warehouse):
+    findings = [r for r in query(nine_pdf_warehouse, FINDINGS_SQL) if r[0].startswith(("putuo", "shanghai"))]
+    assert findings == REAL_PDF_FINDINGS
+
+
+def test_text_extractions_report_the_same_findings_as_their_pdfs(embedded_warehouse):
+    rows = query(
+        embedded_warehouse, FINDINGS_SQL.replace("regexp_replace(source_file, '^.*/', '')", "source_file")
+    )
+    by_format = {
+        fmt: sorted((r[0].split("/")[-1].rsplit(".", 1)[0], *r[1:8]) for r in rows if r[0].startswith(fmt))
+        for fmt in ("pdf/", "text/")
+    }
+    assert len(by_format["pdf/"]) == 12
+    assert by_format["text/"] == by_format["pdf/"]
+    # the text twin points at its lines, the PDF at its pages
+    assert {r[10] is not None for r in rows if r[0].startswith("text/")} == {True}
+
+
+def test_every_check_has_an_outcome_for_every_document(nine_pdf_warehouse):
+    rows = query(
+        nine_pdf_warehouse,
+        "select source_file, count(distinct check_name), count(*) filter (where outcome not in "
+        "('pass', 'fail', 'not_applicable', 'insufficient_data')) from marts.fact_check_result group by 1",
+    )
+    assert len(rows) == 9
+    assert {(n, bad) for _, n, bad in rows} == {(len(CHECKS), 0)}
+
+
+def test_a_missing_figure_is_never_a_pass(nine_pdf_warehouse):
+    # 颛桥镇 2023 names economic classes in its narrative (商品和服务支出 4933.79 万元, basic and project
+    # spending together) that no table prints: reported as insufficient data, not passed
+    rows = query(
+        nine_pdf_warehouse,
+        """
+        select subject, outcome, figure_a_yuan, figure_b_yuan from marts.fact_check_result
+        where source_file = 'minhang_zhuanqiao_2023.pdf' and check_name = 'narrative_equals_tables'
+          and subject like 'subject:%' and outcome <> 'pass' order by 1
+        """,
+    )
+    assert rows == [
+        ("subject:商品和服务支出", "insufficient_data", D("49337900.00"), None),
+        ("subject:对个人和家庭补助支出", "insufficient_data", D("360.00"), None),  # printed 0.036 万元
+        ("subject:工资及福利支出", "insufficient_data", D("3649800.00"), None),
+        ("subject:资本性支出", "insufficient_data", D("10000.00"), None),
+    ]
+    passes_without_figures = query(
+        nine_pdf_warehouse,
+        "select count(*) from marts.fact_check_result where outcome = 'pass' "
+        "and (figure_a_yuan is null or figure_b_yuan is null)",
+    )
+    assert passes_without_figures == [(0,)]
+
+
+def test_table3_is_compared_with_table5_only_when_all_funds_are_general_budget(nine_pdf_warehouse):
+    rows = query(
+        nine_pdf_warehouse,
+        "select source_file, min(outcome), max(outcome), any_value(message) from marts.fact_check_result "
+        "where check_name = 'table3_equals_table5' group by 1 order by 1",
+    )
+    # 安亭镇 has 其他收入 (345.29 万元) beside its appropriations: tables 3 and 5 differ by design
+    assert rows[0][:3] == ("jiading_anting_2024.pdf", "not_applicable", "not_applicable")
+    assert "其他收入" in rows[0][3]
+    assert {(r[1], r[2]) for r in rows[1:]} == {("pass", "pass")}
+
+
+def test_the_report_lists_findings_per_document_with_pages(nine_pdf_warehouse):
+    html = (nine_pdf_warehouse.parent / REPORT_NAME).read_text(encoding="utf-8")
+    assert "上海市闵行区城市运行管理中心" in html
+    assert "1,616,095.40" in html and "1,616,095.00" in html and "pp. 6, 8" in html
+    assert "putuo_wanli_2024.pdf" in html and "23,201.00" in html
+    assert '<h2 id="quarantine">Quarantined files</h2>' in html and "No file was quarantined." in html
+    for check in CHECKS:
+        assert f"<code>{check.name}</code>" in html
+
+
+def test_the_report_escapes_what_documents_print():
+    from collections import Counter
+    from datetime import datetime
+
+    from orchestration.quality.report import DocumentSection, ReportData, render_report
+
+    doc = DocumentSection("ab" * 32, "raw/<b>x</b>.pdf", "部门<script>", 2024, True, Counter(fail=1))
+    doc.findings.append(
+        {
+            "check": "table9_parts",
+            "outcome": "fail",
+            "table_no": 9,
+            "subject": "total",
+            "column": "合计",
+            "figure_a": "1.00",
+            "figure_b": "2.00",
+            "difference": "-1.00",
+            "allowance": "0.01",
+            "where": "p. 3",
+            "message": "<img src=x onerror=alert(1)>",
+        }
+    )
+    quarantined = {
+        "source_file": "raw/<i>y</i>.pdf",
+        "reason": "not_pdf",
+        "message": "a & b",
+        "seen_at": "2026-01-01",
+    }
+    html = render_report(
+        ReportData([doc], {"table9_parts": Counter(fail=1)}, [quarantined], datetime(2026, 1, 1))
+    )
+    assert "<script>" not in html and "<img" not in html and "<b>x</b>" not in html and "<i>y</i>" not in html
+    assert "部门&lt;script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert "raw/&lt;i&gt;y&lt;/i&gt;.pdf" in html and "a &amp; b" in html and "not_pdf" in html
