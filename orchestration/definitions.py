@@ -6,10 +6,10 @@ from typing import Any
 
 import dagster as dg
 
-from orchestration.defs import checks, dbt, jobs, parse, raw
+from orchestration.defs import checks, dbt, export, jobs, parse, quality, raw, scrape
 from orchestration.defs.resources import default_resources
 
-CONCERNS = (raw, parse, dbt, checks, jobs)
+CONCERNS = (scrape, raw, parse, dbt, export, checks, quality, jobs)
 
 
 def build_definitions(resources: dict[str, Any] | None = None) -> dg.Definitions:

@@ -15,6 +15,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import Warehouse
+from orchestration.warehouse import warehouse_lock
 from orchestration.settings import PROJECT_ROOT
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -42,6 +43,8 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
     def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
         if dbt_resource_props["resource_type"] == "source":
             name = dbt_resource_props["name"]
+            if dbt_resource_props.get("source_name") == "scrape":
+                return dg.AssetKey("scraped_files")  # the scrapers' fetch manifest
             return dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
         return dg.AssetKey(dbt_resource_props["name"])
 
@@ -55,7 +58,9 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
 def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
     # dbt reads the warehouse path from its profile, which reads BUDGET_WAREHOUSE.
     os.environ["BUDGET_WAREHOUSE"] = str(warehouse.file)
-    yield from dbt.cli(["build"], context=context).stream()
+    # dbt writes the warehouse: hold the same lock as every other writer (re-entrant for `budget run`)
+    with warehouse_lock(warehouse.file, log=context.log.info):
+        yield from dbt.cli(["build"], context=context).stream()
 
 
 defs = dg.Definitions(

@@ -6,10 +6,14 @@ import re
 import unicodedata
 from decimal import Decimal
 
+from .errors import ParseError
+
 __all__ = ["UNIT_FACTORS", "YUAN_QUANTUM", "find_unit", "to_yuan"]
 
 UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
 YUAN_QUANTUM = Decimal("0.01")
+# DECIMAL(18,2) holds 16 integer digits: no budget line comes near it, so a longer figure is damage.
+MAX_YUAN = Decimal(10) ** 16
 
 # "单位：元", "单位:万元", "单位： 万元", "金额单位：元"; not "编报单位:上海市…" (a unit must follow).
 _UNIT_RE = re.compile(r"单\s*位\s*[:：]\s*(万\s*元|元)(?![\u4e00-\u9fff/／])")
@@ -24,5 +28,14 @@ def find_unit(line: str) -> str | None:
 
 
 def to_yuan(value: Decimal, unit: str) -> Decimal:
-    """Exact conversion to yuan, two decimal places (万元 × 10000)."""
-    return (value * UNIT_FACTORS[unit]).quantize(YUAN_QUANTUM)
+    """Exact conversion to yuan, two decimal places (万元 × 10000).
+
+    Raises ``ParseError("implausible_figure")`` for a figure of 10^16 yuan or more (found by fuzzing:
+    a 400-digit cell used to escape as ``decimal.InvalidOperation``).
+    """
+    factor = UNIT_FACTORS[unit]
+    if abs(value) >= MAX_YUAN / factor:
+        shown = format(value, "f")
+        shown = shown if len(shown) <= 30 else shown[:27] + "..."
+        raise ParseError("implausible_figure", f"printed figure {shown} {unit} is beyond any budget amount")
+    return (value * factor).quantize(YUAN_QUANTUM)

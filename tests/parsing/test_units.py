@@ -32,3 +32,15 @@ def test_to_yuan_exact():
     assert to_yuan(Decimal("66165252.88"), "元") == Decimal("66165252.88")
     assert to_yuan(Decimal("0.5"), "万元") == Decimal("5000.00")
     assert str(to_yuan(Decimal(189767551), "元")) == "189767551.00"
+
+
+def test_a_figure_beyond_any_budget_is_refused_not_crashed():
+    # found by fuzzing: a 400-digit cell escaped as decimal.InvalidOperation
+    from orchestration.parsing import ParseError
+
+    with pytest.raises(ParseError) as err:
+        to_yuan(Decimal("9" * 400), "元")
+    assert err.value.reason == "implausible_figure"
+    with pytest.raises(ParseError):
+        to_yuan(Decimal("1000000000000"), "万元")  # 10^16 yuan
+    assert to_yuan(Decimal("999999999999.99"), "万元") == Decimal("9999999999999900.00")
