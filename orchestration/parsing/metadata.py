@@ -37,7 +37,9 @@ _DISTRICT = re.compile(r"上海市(?P<district>[\u4e00-\u9fff]{1,4}?区)")
 _TITLE_DISTRICT = re.compile(
     r"(?P<district>[\u4e00-\u9fff]{2,3}区)\s*(?:20\d{2}|[\u4e00-\u9fff]{2,4}(?:镇|街道))"
 )
-_TOWN = re.compile(r"^(?:人民政府)?(?P<town>[\u4e00-\u9fff]{2,4}?(?:镇|街道))")
+# A town is a one-to-four-character name ending 镇 (唐镇, 颛桥镇), 街道 (万里街道, and 真如镇街道 whole) or
+# 乡 (横沙乡); 城镇/城乡 begin department names (城镇建设…, 城乡建设…), not towns.
+_TOWN = re.compile(r"^(?:人民政府)?(?!城[镇乡])(?P<town>[\u4e00-\u9fff]{1,4}?(?:镇街道|街道|镇|乡))")
 _MARKUP = re.compile(r"^[#>*\-\s]+")
 
 
