@@ -93,6 +93,10 @@ except ImportError:  # pragma: no cover
 if scrape is not None:
     main.add_command(scrape)
 
+from orchestration.benchmark import bench  # noqa: E402 (registered after the group is defined)
+
+main.add_command(bench)
+
 
 if __name__ == "__main__":
     main()

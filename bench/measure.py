@@ -1,0 +1,178 @@
+"""Measuring a pipeline run from outside: wall time, peak memory of the process tree, what it parsed.
+
+``budget run`` is run as a subprocess (the interface a scheduler uses too); its memory is
+sampled with psutil as the sum of the resident sets of the process and all its descendants
+(parse workers, dbt threads), which over-counts pages they share: an upper bound.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import psutil
+
+__all__ = [
+    "PROJECT_ROOT",
+    "RunMeasure",
+    "dbt_summary",
+    "parsed_since",
+    "run_budget",
+    "run_tree",
+    "step_durations",
+]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# How often the process tree's memory is sampled (seconds).
+SAMPLE_INTERVAL = 0.1
+# Dagster's step events in the run's log, and the parse asset's own count.
+_STEP = re.compile(
+    r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} - dagster - \w+ - \S+ - \S+ - (?:\d+ - )?(?P<step>\S+) - "
+    r"(?P<event>STEP_START|STEP_SUCCESS|STEP_FAILURE)\b(?P<rest>.*)$",
+    re.MULTILINE,
+)
+_FINISHED = re.compile(r"in (?P<d>(?:\d+(?:\.\d+)?(?:ms|s|m|h)\s*)+)\.?\s*$")
+_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
+_UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
+_TO_PARSE = re.compile(r"(\d+) to parse")
+_RUN_ID = re.compile(r" - dagster - \w+ - \S+ - (?P<run>[0-9a-f]{8}-[0-9a-f-]{27})")
+# dagster-dbt writes each invocation's artifacts to target/<step>-<run id[:7]>-<hash>/.
+DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
+DBT_TOP_NODES = 8
+
+
+@dataclass
+class RunMeasure:
+    """One subprocess run: wall time (s), peak RSS of its tree (bytes), exit code, output."""
+
+    wall_s: float
+    cpu_s: float  # user + system seconds of the whole tree (every waited-for descendant)
+    peak_rss: int
+    returncode: int
+    stdout: str
+    stderr: str
+    started_utc: datetime
+    steps: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def to_parse_logged(self) -> int | None:
+        """Documents the parse asset said it would parse (None if the log does not say)."""
+        found = _TO_PARSE.findall(self.stderr)
+        return sum(int(n) for n in found) if found else None
+
+
+def _tree_rss(proc: psutil.Process) -> int:
+    total = 0
+    try:
+        procs = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0
+    for p in procs:
+        try:
+            total += p.memory_info().rss
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            pass
+    return total
+
+
+def run_tree(cmd: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> RunMeasure:
+    """Run ``cmd``, sampling its process tree's memory until it exits."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    out_path, err_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
+    started_utc = datetime.now(UTC).replace(tzinfo=None)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    with out_path.open("w") as out, err_path.open("w") as err:
+        popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
+        proc = psutil.Process(popen.pid)
+        peak = 0
+        while popen.poll() is None:
+            peak = max(peak, _tree_rss(proc))
+            time.sleep(SAMPLE_INTERVAL)
+        wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    stderr = err_path.read_text(errors="replace")
+    return RunMeasure(
+        wall_s=wall,
+        cpu_s=cpu,
+        peak_rss=peak,
+        returncode=popen.returncode,
+        stdout=out_path.read_text(errors="replace"),
+        stderr=stderr,
+        started_utc=started_utc,
+        steps=step_durations(stderr),
+    )
+
+
+def run_budget(raw_dir: Path, warehouse: Path, log_dir: Path) -> RunMeasure:
+    """``budget run`` on ``raw_dir`` into ``warehouse``, as a subprocess of this interpreter."""
+    env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance, like CI
+    env.update(BUDGET_RAW_DIR=str(raw_dir), BUDGET_WAREHOUSE=str(warehouse))
+    return run_tree([sys.executable, "-m", "orchestration.cli", "run"], env, PROJECT_ROOT, log_dir)
+
+
+def _seconds(text: str) -> float:
+    return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
+
+
+def step_durations(log: str) -> dict[str, float]:
+    """Step → seconds, from Dagster's "Finished execution of step … in 13.06s" (or the
+    start/end timestamps, to the second, for a failed step)."""
+    starts: dict[str, datetime] = {}
+    out: dict[str, float] = {}
+    for m in _STEP.finditer(log):
+        ts = datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S")
+        step, event = m.group("step"), m.group("event")
+        if event == "STEP_START":
+            starts[step] = ts
+            continue
+        finished = _FINISHED.search(m.group("rest"))
+        if finished:
+            out[step] = _seconds(finished.group("d"))
+        elif step in starts:
+            out[step] = (ts - starts[step]).total_seconds()
+    return out
+
+
+def parsed_since(warehouse: Path, since_utc: datetime) -> int:
+    """Documents parsed (or quarantined) at or after ``since_utc``, read from the warehouse."""
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        return con.execute(
+            "select (select count(*) from landing.documents where parsed_at >= $1)"
+            " + (select count(*) from landing.quarantine where seen_at >= $1)",
+            [since_utc],
+        ).fetchone()[0]
+
+
+def dbt_summary(log: str) -> dict | None:
+    """From the run's dbt ``run_results.json``: nodes, elapsed, thread seconds per resource type, slowest nodes."""
+    import json
+
+    m = _RUN_ID.search(log)
+    if not m:
+        return None
+    found = sorted(DBT_TARGET.glob(f"*-{m.group('run')[:7]}-*/run_results.json"))
+    if not found:
+        return None
+    results = json.loads(found[0].read_text())
+    by_type: dict[str, float] = {}
+    for r in results["results"]:
+        kind = r["unique_id"].split(".")[0]
+        by_type[kind] = by_type.get(kind, 0.0) + r["execution_time"]
+    slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:DBT_TOP_NODES]
+    return {
+        "nodes": len(results["results"]),
+        "elapsed_s": results.get("elapsed_time"),
+        "thread_s_by_type": by_type,
+        "slowest": [(r["unique_id"].split(".", 2)[-1], r["execution_time"]) for r in slowest],
+    }
