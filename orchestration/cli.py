@@ -93,7 +93,7 @@ except ImportError:  # pragma: no cover
 if scrape is not None:
     main.add_command(scrape)
 
-from orchestration.benchmark import bench  # noqa: E402 (registered after the group is defined)
+from orchestration.benchmark import bench
 
 main.add_command(bench)
 

@@ -8,15 +8,16 @@ assets that write them, so the lineage reads raw → staging → marts.
 import os
 import shutil
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import Warehouse
-from orchestration.warehouse import warehouse_lock
 from orchestration.settings import PROJECT_ROOT
+from orchestration.warehouse import warehouse_lock
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Landing tables written by the raw-documents asset; every other landing table is the parse's.

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import dagster as dg
 from pydantic import Field
@@ -37,7 +37,7 @@ class Warehouse(dg.ConfigurableResource):
         return Path(self.path).resolve() if self.path else settings.warehouse_path()
 
     @contextlib.contextmanager
-    def connect(self, read_only: bool = False) -> Iterator["duckdb.DuckDBPyConnection"]:  # noqa: F821
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:  # noqa: F821
         import duckdb
 
         self.file.parent.mkdir(parents=True, exist_ok=True)

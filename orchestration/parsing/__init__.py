@@ -12,15 +12,15 @@ from .errors import ParseError
 from .model import Cell, DocumentMeta, Indicator, NarrativeFigure, ParsedDocument, Project, TableInfo
 
 __all__ = [
-    "parse_document",
+    "Cell",
+    "DocumentMeta",
+    "Indicator",
+    "NarrativeFigure",
     "ParseError",
     "ParsedDocument",
-    "DocumentMeta",
-    "TableInfo",
-    "Cell",
-    "NarrativeFigure",
     "Project",
-    "Indicator",
+    "TableInfo",
+    "parse_document",
 ]
 
 

@@ -42,5 +42,5 @@ def test_a_figure_beyond_any_budget_is_refused_not_crashed():
         to_yuan(Decimal("9" * 400), "元")
     assert err.value.reason == "implausible_figure"
     with pytest.raises(ParseError):
-        to_yuan(Decimal("1000000000000"), "万元")  # 10^16 yuan
+        to_yuan(Decimal(1000000000000), "万元")  # 10^16 yuan
     assert to_yuan(Decimal("999999999999.99"), "万元") == Decimal("9999999999999900.00")
