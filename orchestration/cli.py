@@ -45,18 +45,21 @@ def _pin_environment() -> tuple[Path, Path]:
     help="Parse this document again even if it is up to date (full sha256 or a unique prefix of 8+ "
     "characters; repeatable), e.g. after a quarantine.",
 )
-def run(retry: tuple[str, ...]) -> None:
+@click.option("--force", is_flag=True, help="Run even if nothing changed since the last successful run.")
+def run(retry: tuple[str, ...], force: bool) -> None:
     """Materialize every asset of the main job on the raw folder (offline: no scraping).
 
     Only new or changed files are parsed; files that cannot be parsed are quarantined with a reason
-    and the run goes on. Exit 0 on success, 1 if a step or a blocking check failed.
+    and the run goes on. When neither the raw folder nor the parser, models or suites changed since
+    the last successful run, there is nothing to do and the run says so. Exit 0 on success, 1 if a
+    step or a blocking check failed.
     """
     raw, warehouse = _pin_environment()
     started = time.perf_counter()
     click.echo(f"raw folder: {raw}\nwarehouse:  {warehouse}", err=True)
     from orchestration.pipeline import run_main_job
 
-    outcome = run_main_job(sha256s=list(retry) or None)
+    outcome = run_main_job(sha256s=list(retry) or None, force=force)
     click.echo(outcome.summary())
     click.echo(f"wall time: {time.perf_counter() - started:.1f} s", err=True)
     sys.exit(0 if outcome.success else 1)

@@ -8,6 +8,7 @@ waits for it (``BUDGET_LOCK_TIMEOUT``), then reports that the warehouse is busy.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
@@ -23,6 +24,16 @@ from orchestration.warehouse import WarehouseBusy, warehouse_lock
 __all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
 
 QUARANTINE_LINES = 50  # files listed one by one in the summary
+REPORT_NAME = "quality_report.html"  # written beside the warehouse by the quality_report asset
+# Code, models and suites the marts depend on (besides the raw folder and PARSER_VERSION).
+FINGERPRINT_CODE = (
+    ("orchestration", "**/*.py"),
+    ("dbt_project", "dbt_project.yml"),
+    ("dbt_project/models", "**/*"),
+    ("dbt_project/macros", "**/*"),
+    ("dbt_project/tests", "**/*"),
+    ("expectations/gx/expectations", "*.json"),
+)
 WARNING_LINES = 10  # warning checks named in the summary
 
 DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
@@ -62,10 +73,18 @@ class RunOutcome:
     quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
     error: str = ""  # why the run did not start (e.g. the warehouse is busy)
     report: Path | None = None  # the HTML quality report, when the run wrote one
+    up_to_date: bool = False  # nothing changed since the last successful run: nothing was done
 
     def summary(self) -> str:
         if self.error:
             return f"run not started: {self.error}"
+        if self.up_to_date:
+            return (
+                "up to date: the raw folder, parser and models are unchanged since the last successful run; "
+                "nothing to do (budget run --force rebuilds anyway)"
+                + (f"\n  quality report: {self.report}" if self.report else "")
+                + f"\n  quarantined: {len(self.quarantined)} file(s)"
+            )
         lines = [
             f"run {self.run_id}: {'success' if self.success else 'FAILED'}",
             f"  assets materialized: {len(self.materialized)}",
@@ -76,7 +95,8 @@ class RunOutcome:
         if self.warned_checks:
             lines.append(
                 f"  warnings (the publishers' own figures disagree; kept as printed): {len(self.warned_checks)} "
-                "check(s) — " + ", ".join(self.warned_checks[:WARNING_LINES])
+                "check(s) — "
+                + ", ".join(self.warned_checks[:WARNING_LINES])
                 + (" …" if len(self.warned_checks) > WARNING_LINES else "")
             )
         if self.report is not None:
@@ -102,34 +122,112 @@ class RunOutcome:
         return "\n".join(lines)
 
 
+def input_fingerprint(raw_root: Path) -> str:
+    """What a run's result depends on: the raw folder (where, which files, their size and mtime), the
+    parser version and the code, dbt models and suites that build the marts. Equal fingerprints
+    give equal marts, so a run with the fingerprint of the last successful run has nothing to do.
+    """
+    from orchestration.warehouse import PARSER_VERSION
+
+    digest = hashlib.sha256(f"{raw_root.resolve()}\0{PARSER_VERSION}\0".encode())
+    if raw_root.is_dir():
+        for path in sorted(raw_root.rglob("*")):
+            rel = path.relative_to(raw_root)
+            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
+                stat = path.stat()
+                digest.update(f"raw\0{rel.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for folder, pattern in FINGERPRINT_CODE:
+        for path in sorted((settings.PROJECT_ROOT / folder).glob(pattern)):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(f"code\0{path.relative_to(settings.PROJECT_ROOT).as_posix()}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _last_fingerprint(warehouse_file: Path) -> str | None:
+    import duckdb
+
+    if not warehouse_file.exists():
+        return None
+    try:
+        with duckdb.connect(str(warehouse_file), read_only=True) as con:
+            row = con.execute(
+                "select fingerprint from landing.run_state order by finished_at desc limit 1"
+            ).fetchone()
+    except duckdb.Error:  # no run_state yet (a warehouse from before, or a failed first run)
+        return None
+    return row[0] if row else None
+
+
+def _record_fingerprint(warehouse_file: Path, fingerprint: str, run_id: str) -> None:
+    import duckdb
+
+    with duckdb.connect(str(warehouse_file)) as con:
+        con.execute(
+            "create table if not exists landing.run_state "
+            "(fingerprint varchar not null, run_id varchar not null, finished_at timestamp not null)"
+        )
+        con.execute("delete from landing.run_state")
+        con.execute("insert into landing.run_state values (?, ?, now()::timestamp)", [fingerprint, run_id])
+
+
 def run_main_job(
     resources: dict[str, Any] | None = None,
     instance: dg.DagsterInstance | None = None,
     sha256s: list[str] | None = None,
     lock_timeout: float | None = None,
+    force: bool = False,
 ) -> RunOutcome:
     """Execute the main job in process; ``resources`` replace the environment's (tests use this).
 
     ``sha256s`` parses those documents again (a retry of single documents); ``lock_timeout``
     overrides ``BUDGET_LOCK_TIMEOUT`` (seconds to wait for another run holding the warehouse).
+    When nothing the marts depend on changed since the last successful run (``input_fingerprint``),
+    the run is skipped unless ``force`` (or ``sha256s``) asks for it.
     """
+    warehouse_file = resources["warehouse"].file if resources else settings.warehouse_path()
+    raw_root = resources["raw_store"].root if resources else settings.raw_dir()
+    try:
+        with warehouse_lock(warehouse_file, timeout=lock_timeout, log=lambda m: print(m, file=sys.stderr)):
+            fingerprint = input_fingerprint(raw_root)
+            if not force and not sha256s and _last_fingerprint(warehouse_file) == fingerprint:
+                counts, quarantined = _warehouse_counts(warehouse_file)
+                return RunOutcome(
+                    success=True,
+                    run_id="-",
+                    counts=counts,
+                    quarantined=quarantined,
+                    up_to_date=True,
+                    report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
+                )
+            return _execute(resources, instance, sha256s, warehouse_file, fingerprint)
+    except WarehouseBusy as busy:
+        return RunOutcome(success=False, run_id="-", error=str(busy))
+
+
+def _execute(
+    resources: dict[str, Any] | None,
+    instance: dg.DagsterInstance | None,
+    sha256s: list[str] | None,
+    warehouse_file: Path,
+    fingerprint: str,
+) -> RunOutcome:
+    """The main job itself (the caller holds the warehouse lock)."""
     ensure_dbt_manifest()
     from orchestration.definitions import build_definitions
 
     defs = build_definitions(resources)
     job = defs.resolve_job_def("main")
-    warehouse_file = resources["warehouse"].file if resources else settings.warehouse_path()
     run_config = {"ops": {"parsed_documents": {"config": {"sha256s": list(sha256s)}}}} if sha256s else None
-    try:
-        with warehouse_lock(warehouse_file, timeout=lock_timeout, log=lambda m: print(m, file=sys.stderr)):
-            with _instance(instance) as inst:
-                result = job.execute_in_process(instance=inst, raise_on_error=False, run_config=run_config)
-                materialized, failed_checks, warned_checks, failed_steps = _events(result)
-            counts, quarantined = _warehouse_counts(warehouse_file)
-    except WarehouseBusy as busy:
-        return RunOutcome(success=False, run_id="-", error=str(busy))
+    with _instance(instance) as inst:
+        result = job.execute_in_process(instance=inst, raise_on_error=False, run_config=run_config)
+        materialized, failed_checks, warned_checks, failed_steps = _events(result)
+    success = result.success and not failed_steps
+    if success:
+        _record_fingerprint(warehouse_file, fingerprint, result.run_id)
+    counts, quarantined = _warehouse_counts(warehouse_file)
     return RunOutcome(
-        success=result.success and not failed_steps,
+        success=success,
         run_id=result.run_id,
         failed_steps=failed_steps,
         failed_checks=failed_checks,
@@ -137,7 +235,7 @@ def run_main_job(
         materialized=materialized,
         counts=counts,
         quarantined=quarantined,
-        report=report if (report := warehouse_file.parent / "quality_report.html").exists() else None,
+        report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
     )
 
 

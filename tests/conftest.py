@@ -21,7 +21,7 @@ def corpus_files() -> list[Path]:
     return files
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path):
+def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
     """Run the real main job (parse, dbt, checks) on ``raw_dir`` into ``warehouse``."""
     from orchestration.defs.resources import RawStore, Warehouse
     from orchestration.pipeline import run_main_job
@@ -30,7 +30,8 @@ def run_pipeline(raw_dir: Path, warehouse: Path):
         resources={
             "raw_store": RawStore(path=str(raw_dir)),
             "warehouse": Warehouse(path=str(warehouse)),
-        }
+        },
+        force=force,
     )
 
 

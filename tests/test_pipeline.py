@@ -94,3 +94,20 @@ def test_blocking_check_stops_the_marts_on_a_broken_staging_row(embedded_warehou
     assert not any(key in outcome.materialized for key in ("fact_expense", "stg_cells", "dim_subject"))
     with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("select count(*), sum(amount_yuan) from marts.fact_expense").fetchone() == before
+
+
+def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_warehouse, tmp_path):
+    raw = embedded_warehouse.parent / "raw"  # the folder the fixture's run read
+    warehouse = tmp_path / "copy.duckdb"
+    shutil.copy(embedded_warehouse, warehouse)
+    marts = "select count(*), sum(amount_yuan) from marts.fact_expense"
+    before = query(warehouse, marts)
+
+    skipped = run_pipeline(raw, warehouse)
+    assert skipped.success and skipped.up_to_date and skipped.materialized == []
+    assert skipped.summary().startswith("up to date:")
+
+    forced = run_pipeline(raw, warehouse, force=True)
+    assert forced.success and not forced.up_to_date
+    assert "fact_expense" in forced.materialized
+    assert query(warehouse, marts) == before
