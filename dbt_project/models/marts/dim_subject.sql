@@ -8,30 +8,8 @@ with cells as (
     where table_no <= 7 and subject_code is not null
 ),
 
-names as (
-    select
-        subject_code,
-        row_name,
-        count(distinct document_sha256) as document_count
-    from cells
-    group by subject_code, row_name
-),
-
-ranked as (
-    select
-        *,
-        row_number() over (partition by subject_code order by document_count desc, row_name) as name_rank
-    from names
-),
-
 printed_codes as (
-    select
-        subject_code,
-        max(case when name_rank = 1 then row_name end) as subject_name,
-        count(*) as name_variant_count,
-        {{ dbt.listagg('row_name', "' | '", 'order by name_rank') }} as name_variants
-    from ranked
-    group by subject_code
+    {{ printed_subject_names('cells') }}
 ),
 
 document_counts as (
