@@ -14,12 +14,13 @@ import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-import dagster as dg
+from typing import TYPE_CHECKING, Any
 
 from orchestration import settings
 from orchestration.warehouse import WarehouseBusy, warehouse_lock
+
+if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work to do pays it
+    import dagster as dg
 
 __all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
 
@@ -241,6 +242,8 @@ def _execute(
 
 def _events(result: Any) -> tuple[list[str], list[str], list[str], list[str]]:
     """(assets materialized, checks failed, checks warned, steps failed) of an in-process run."""
+    import dagster as dg
+
     materialized = sorted(
         e.asset_key.to_user_string() for e in result.get_asset_materialization_events() if e.asset_key
     )
@@ -263,6 +266,8 @@ def _events(result: Any) -> tuple[list[str], list[str], list[str], list[str]]:
 
 def _instance(instance: dg.DagsterInstance | None):
     import contextlib
+
+    import dagster as dg
 
     if instance is not None:
         return contextlib.nullcontext(instance)
