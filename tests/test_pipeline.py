@@ -102,6 +102,8 @@ def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_wa
     shutil.copy(embedded_warehouse, warehouse)
     marts = "select count(*), sum(amount_yuan) from marts.fact_expense"
     before = query(warehouse, marts)
+    results = "select sha256, seq, check_name, outcome, figure_a, figure_b, checked_at from landing.check_results order by 1, 2"
+    results_before = query(warehouse, results)
 
     skipped = run_pipeline(raw, warehouse)
     assert skipped.success and skipped.up_to_date and skipped.materialized == []
@@ -111,3 +113,5 @@ def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_wa
     assert forced.success and not forced.up_to_date
     assert "fact_expense" in forced.materialized
     assert query(warehouse, marts) == before
+    # the checks were not evaluated again: no document changed (same rows, same checked_at)
+    assert len(results_before) > 500 and query(warehouse, results) == results_before

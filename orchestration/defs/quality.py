@@ -1,7 +1,8 @@
 """Reported data-quality checks: DOMAIN.md's identities per document, stored for BI, and the HTML report.
 
 ``landing/check_results`` evaluates every identity on the landing tables (the publisher's
-arithmetic: a broken identity is reported with both figures, never blocks); dbt turns it into
+arithmetic: a broken identity is reported with both figures, never blocks) for the documents
+parsed since their last check, a batch at a time (``quality.store``); dbt turns it into
 ``fact_check_result``; ``quality_report`` renders ``<warehouse dir>/quality_report.html`` from it.
 One WARN asset check per identity says in the run which documents break it.
 """
@@ -14,10 +15,15 @@ import dagster as dg
 from orchestration.defs.parse import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.identities import CHECKS
+from orchestration.warehouse import warehouse_lock
 
 CHECK_RESULTS_KEY = landing_key("check_results")
 # Findings listed in the metadata of one WARN check (the mart and the report hold them all).
 METADATA_FINDINGS = 50
+# Findings listed in the metadata of the check_results materialization.
+METADATA_ROWS = 200
+# Documents evaluated (loaded, checked, written) at a time: bounds the memory of the step.
+CHECK_BATCH_DOCUMENTS = 100
 
 
 @dg.asset(
@@ -31,35 +37,60 @@ METADATA_FINDINGS = 50
 def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
     from orchestration.quality.figures import load_documents
     from orchestration.quality.identities import evaluate_all
-    from orchestration.quality.store import write_results
+    from orchestration.quality.store import CHECKS_VERSION, prune_results, stale_documents, write_results
 
     started = time.perf_counter()
-    with warehouse.connect() as con:
-        docs = load_documents(con)
-        results = evaluate_all(docs)
-        write_results(con, results)
+    this_run: Counter = Counter()
+    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect() as con:
+        stale = stale_documents(con)
+        for i in range(0, len(stale), CHECK_BATCH_DOCUMENTS):
+            batch = stale[i : i + CHECK_BATCH_DOCUMENTS]
+            results = evaluate_all(load_documents(con, batch))
+            write_results(con, batch, results)
+            this_run.update(r.outcome for r in results)
+        pruned = prune_results(con)
+        outcomes = Counter(
+            dict(con.execute("select outcome, count(*) from landing.check_results group by 1").fetchall())
+        )
+        (documents,) = con.execute("select count(distinct sha256) from landing.check_results").fetchone()
+        failed = con.execute(
+            f"""
+            select d.source_file, r.check_name, r.table_no, r.subject, r.column_label,
+                   cast(r.figure_a as varchar), cast(r.figure_b as varchar), cast(r.difference as varchar),
+                   coalesce(r.pages, r.lines)
+            from landing.check_results r join landing.documents d using (sha256)
+            where r.outcome = 'fail' order by d.source_file, r.seq limit {METADATA_ROWS}
+            """
+        ).fetchall()
     seconds = time.perf_counter() - started
-    outcomes = Counter(r.outcome for r in results)
-    names = {d.sha256: d.source_file for d in docs}
-    failed = [r for r in results if r.outcome == "fail"]
     context.log.info(
-        f"{len(results)} check results on {len(docs)} documents in {seconds:.2f}s: {dict(outcomes)}"
+        f"checked {len(stale)} new or changed documents ({sum(this_run.values())} results: {dict(this_run)}), "
+        f"removed {pruned} results of documents gone, in {seconds:.2f}s; "
+        f"{sum(outcomes.values())} results on {documents} documents in all"
     )
     return dg.MaterializeResult(
         metadata={
-            "documents": len(docs),
-            "results": len(results),
+            "documents": documents,
+            "documents_checked_this_run": len(stale),
+            "results": sum(outcomes.values()),
+            "results_this_run": sum(this_run.values()),
+            "results_removed": pruned,
             **{
                 f"outcome_{k}": outcomes.get(k, 0)
                 for k in ("pass", "fail", "not_applicable", "insufficient_data")
             },
+            "checks_version": CHECKS_VERSION,
             "seconds": round(seconds, 3),
             "findings": dg.MetadataValue.md(
                 "| document | check | table | row | column | A | B | difference | where |\n|---|---|---|---|---|---|---|---|---|\n"
                 + "\n".join(
-                    f"| {names[r.sha256]} | {r.check} | {r.table_no or ''} | {r.subject or ''} | {r.column or ''} | "
-                    f"{r.figure_a} | {r.figure_b} | {r.difference} | {','.join(map(str, r.pages or r.lines))} |"
-                    for r in failed
+                    f"| {f} | {c} | {t or ''} | {s or ''} | {col or ''} | {a} | {b} | {d} | {w or ''} |"
+                    for f, c, t, s, col, a, b, d, w in failed
+                )
+                + (
+                    f"\n\n(first {METADATA_ROWS} of {outcomes['fail']}; all in fact_check_result)"
+                    if outcomes.get("fail", 0) > METADATA_ROWS
+                    else ""
                 )
                 if failed
                 else "none"

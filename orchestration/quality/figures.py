@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -87,25 +88,32 @@ class DocumentFigures:
         )
 
 
-def load_documents(con: Any) -> list[DocumentFigures]:
-    """Every parsed document with its tables, cells and keyed narrative figures, in file order."""
+def load_documents(con: Any, sha256s: Iterable[str] | None = None) -> list[DocumentFigures]:
+    """Parsed documents with their tables, cells and keyed narrative figures, in file order:
+    every document, or only those named in ``sha256s`` (one batch of a bounded size)."""
+    wanted = None if sha256s is None else sorted(set(sha256s))
+    where = "" if wanted is None else " and sha256 in (select unnest($shas::varchar[]))"
+    params = {} if wanted is None else {"shas": wanted}
     docs: dict[str, DocumentFigures] = {}
     for sha, source_file, year in con.execute(
-        "select sha256, source_file, fiscal_year from landing.documents order by source_file"
+        f"select sha256, source_file, fiscal_year from landing.documents where true{where} order by source_file",
+        params,
     ).fetchall():
         docs[sha] = DocumentFigures(sha256=sha, source_file=source_file, fiscal_year=year)
     for sha, table_no, unit, is_empty, pages in con.execute(
-        "select sha256, table_no, unit, coalesce(is_empty, false), pages from landing.tables"
+        f"select sha256, table_no, unit, coalesce(is_empty, false), pages from landing.tables where true{where}",
+        params,
     ).fetchall():
         if sha in docs:
             page_list = tuple(int(p) for p in (pages or "").split(",") if p.strip().isdigit())
             docs[sha].tables[table_no] = TableMeta(table_no, unit, bool(is_empty), page_list)
     for sha, table_no, section, code, name, column, amount, printed, unit, page, line in con.execute(
-        """
+        f"""
         select sha256, table_no, section, nullif(code, ''), coalesce(name, ''), coalesce(column_label, ''),
                cast(amount_yuan as varchar), printed, unit, page, line
-        from landing.cells where amount_yuan is not null order by sha256, seq
-        """
+        from landing.cells where amount_yuan is not null{where} order by sha256, seq
+        """,
+        params,
     ).fetchall():
         if sha in docs:
             docs[sha].cells.append(
@@ -123,10 +131,11 @@ def load_documents(con: Any) -> list[DocumentFigures]:
                 )
             )
     for sha, key, amount, printed, unit, page, line in con.execute(
-        """
+        f"""
         select sha256, key, cast(amount_yuan as varchar), printed, unit, page, line
-        from landing.narrative where key is not null and amount_yuan is not null order by sha256, seq
-        """
+        from landing.narrative where key is not null and amount_yuan is not null{where} order by sha256, seq
+        """,
+        params,
     ).fetchall():
         if sha in docs:
             docs[sha].narrative.append(

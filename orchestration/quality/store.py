@@ -1,22 +1,40 @@
 """``landing.check_results``: the outcome of every reported check, written for dbt to read.
 
 Plain module (no Dagster import). This table belongs to the quality checks, not to the parse,
-so it is created here (``create table if not exists``) rather than in ``warehouse.py``. The
-results are recomputed from the landing tables on every run and replace the previous ones.
-Figures go in as Decimal strings and are cast by DuckDB: no float touches them.
+so it is created here (``create table if not exists``) rather than in ``warehouse.py``.
+Results are kept per document and recomputed only for the documents that need it
+(``stale_documents``): parsed since their results were written, or checked by other code than
+today's (``CHECKS_VERSION``, a hash of the checks' source). A run that adds ten documents to a
+thousand evaluates ten, and a batch of documents at a time, so memory does not grow with the
+warehouse. Figures go in as Decimal strings and are cast by DuckDB: no float touches them.
 """
 
 from __future__ import annotations
 
+import hashlib
 from datetime import UTC, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
 
+from orchestration.quality import figures, identities
 from orchestration.quality.identities import CheckResult
 
-__all__ = ["CHECK_RESULTS_DDL", "ensure_check_results", "write_results"]
+__all__ = [
+    "CHECKS_VERSION",
+    "CHECK_RESULTS_DDL",
+    "ensure_check_results",
+    "prune_results",
+    "stale_documents",
+    "write_results",
+]
+
+# The code that computes a result: when it changes, every document is checked again.
+CHECKS_VERSION = hashlib.sha256(
+    b"".join(Path(m.__file__).read_bytes() for m in (figures, identities))
+).hexdigest()[:16]
 
 CHECK_RESULTS_DDL = """
 create schema if not exists landing;
@@ -36,8 +54,11 @@ create table if not exists landing.check_results (
     pages varchar,                  -- comma-separated PDF pages of the figures involved
     lines varchar,                  -- comma-separated lines (text extractions)
     message varchar not null,
-    checked_at timestamp not null
+    checked_at timestamp not null,
+    checks_version varchar          -- CHECKS_VERSION of the code that wrote the row
 );
+-- warehouses created before results were kept per document
+alter table landing.check_results add column if not exists checks_version varchar;
 """
 
 
@@ -45,12 +66,47 @@ def ensure_check_results(con: Any) -> None:
     con.execute(CHECK_RESULTS_DDL)
 
 
+def stale_documents(con: Any) -> list[str]:
+    """sha256s of the parsed documents whose results are missing, older than the document's
+    parse, or written by other check code than this one — in file order."""
+    ensure_check_results(con)
+    return [
+        sha
+        for (sha,) in con.execute(
+            """
+            select d.sha256 from landing.documents d
+            where not exists (
+                select 1 from landing.check_results r
+                where r.sha256 = d.sha256 and r.checks_version = ? and r.checked_at >= d.parsed_at
+            )
+            order by d.source_file, d.sha256
+            """,
+            [CHECKS_VERSION],
+        ).fetchall()
+    ]
+
+
+def prune_results(con: Any) -> int:
+    """Delete the results of documents no longer in ``landing.documents``; returns how many rows."""
+    ensure_check_results(con)
+    (removed,) = con.execute(
+        "select count(*) from landing.check_results "
+        "where sha256 not in (select sha256 from landing.documents)"
+    ).fetchone()
+    if removed:
+        con.execute(
+            "delete from landing.check_results where sha256 not in (select sha256 from landing.documents)"
+        )
+    return removed
+
+
 def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
-def write_results(con: Any, results: list[CheckResult]) -> None:
-    """Replace every stored result with ``results``, in one transaction."""
+def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> None:
+    """Replace the stored results of the documents ``sha256s`` with ``results`` (theirs), in one
+    transaction."""
     ensure_check_results(con)
     now = datetime.now(UTC).replace(tzinfo=None)
     seq: dict[str, int] = {}
@@ -102,17 +158,20 @@ def write_results(con: Any, results: list[CheckResult]) -> None:
     )
     con.execute("begin")
     try:
-        con.execute("delete from landing.check_results")
+        con.execute(
+            "delete from landing.check_results where sha256 in (select unnest(?::varchar[]))",
+            [sorted(set(sha256s))],
+        )
         con.execute(
             """
             insert into landing.check_results
             select sha256, seq, check_name, outcome, table_no, subject, column_label,
                    cast(figure_a as decimal(18, 2)), cast(figure_b as decimal(18, 2)),
                    cast(difference as decimal(18, 2)), cast(allowance as decimal(18, 4)),
-                   terms, pages, lines, message, ? as checked_at
+                   terms, pages, lines, message, ? as checked_at, ? as checks_version
             from arrow
             """,
-            [now],
+            [now, CHECKS_VERSION],
         )
         con.execute("commit")
     except Exception:
