@@ -150,3 +150,62 @@ def test_a_mart_row_naming_an_unknown_document_trips_the_references_suite(embedd
     assert not outcome.success
     (failure,) = outcome.failures
     assert failure.rows == [{"document_known": False, "mart": "fact_later", "source_file": "f" + "0" * 63}]
+
+
+def _outcome_key(outcome):
+    return (
+        outcome.success,
+        outcome.rows,
+        [(e.expectation, e.column, e.success, e.unexpected_count, e.rows) for e in outcome.expectations],
+    )
+
+
+def test_suites_validated_one_document_at_a_time_find_exactly_what_the_whole_frame_finds(
+    embedded_warehouse, tmp_path, monkeypatch
+):
+    """The check step validates BATCH_DOCUMENTS documents at a time to bound its memory: with
+    batches of one document, damage in two documents and an orphan fact row are reported exactly
+    as when the whole frame is validated at once."""
+    from orchestration.defs import checks
+
+    copy = tmp_path / "several.duckdb"
+    shutil.copy(embedded_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        for damage in ("dropped_row", "unit_mislabelled", "table_missing"):
+            con.execute(DAMAGES[damage])
+        con.execute(
+            "update landing.cells set unit = '万元' where table_no = 8 and sha256 = "
+            "(select sha256 from landing.documents where source_file = 'pdf/qingpu_liantang_2024.pdf')"
+        )
+        # a fact row that lost its document, and one of a file that is not the selected one
+        con.execute(
+            "update marts.fact_expense set document_sha256 = null where expense_fact_id = (select min(expense_fact_id) from marts.fact_expense)"
+        )
+    monkeypatch.setattr(checks, "BATCH_DOCUMENTS", 1)
+    with duckdb.connect(str(copy), read_only=True) as con:
+        documents = checks._landing_documents(con)
+        assert len(documents) == 8
+        failing = set()
+        for suite, whole_frame, build in (
+            ("landing_cells", cells_frame(con), lambda c, shas, first: cells_frame(c, shas)),
+            ("landing_tables", tables_frame(con), lambda c, shas, first: tables_frame(c, shas)),
+        ):
+            whole = validate(suite, whole_frame, INDEX_COLUMNS[suite])
+            batched = checks._validate_in_batches(con, suite, build, documents, INDEX_COLUMNS[suite])
+            assert not whole.success
+            assert _outcome_key(batched) == _outcome_key(whole), suite
+            failing |= {row["source_file"] for f in batched.failures for row in f.rows}
+        assert failing == {DISTRICT, "pdf/qingpu_liantang_2024.pdf"}
+        _, query, index = checks.MART_SUITES["mart_fact_expense"]
+        facts = [
+            sha
+            for (sha,) in con.execute(
+                f"select distinct document_sha256 from ({query}) q where document_sha256 is not null order by 1"
+            ).fetchall()
+        ]
+        whole = validate("mart_fact_expense", con.execute(query).df(), index)
+        batched = checks._validate_in_batches(
+            con, "mart_fact_expense", checks._mart_frame(query), facts, index
+        )
+        assert not whole.success  # the orphan row is not from a selected document
+        assert _outcome_key(batched) == _outcome_key(whole)

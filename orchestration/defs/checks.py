@@ -2,7 +2,8 @@
 
 Two multi-check steps, one before dbt (landing) and one after (marts), share one GE context per
 process (``gx_runner`` caches it), so ``import great_expectations`` is paid once per run in the
-in-process executor. A landing failure blocks every dbt model downstream of the landing tables;
+in-process executor. Each suite is validated ``BATCH_DOCUMENTS`` documents at a time and the
+outcomes merged, so memory stays flat as the warehouse grows. A landing failure blocks every dbt model downstream of the landing tables;
 the check metadata names the documents, tables and rows that failed.
 """
 
@@ -22,6 +23,8 @@ LANDING_SUITES = {
 DOCUMENTS_QUERY = """
     select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
 """
+# Documents whose rows one validation reads: bounds the memory of the checks, whatever the warehouse.
+BATCH_DOCUMENTS = 100
 
 # suite name -> (mart, query producing the frame or the name of a frame builder in
 # orchestration.quality.structure, index columns). Amounts leave DuckDB as text.
@@ -99,6 +102,52 @@ def _result(context, asset_key: dg.AssetKey, suite: str, outcome, seconds: float
     )
 
 
+def _validate_in_batches(con, suite: str, build, documents: list[str], index: list[str]):
+    """Validate ``suite`` on the frame ``build(con, batch, first)`` of each batch of
+    ``BATCH_DOCUMENTS`` documents and merge the outcomes: memory follows the batch, not the
+    warehouse. Every expectation across rows is keyed by the document (a compound key starting
+    with the sha256, or a column unique per document), so batches by document change nothing."""
+    from orchestration.quality.gx_runner import merge_outcomes, validate
+
+    batches = [documents[i : i + BATCH_DOCUMENTS] for i in range(0, len(documents), BATCH_DOCUMENTS)]
+    outcomes = []
+    for i, batch in enumerate(batches or [[]]):
+        frame = build(con, batch, i == 0)
+        outcomes.append(validate(suite, frame, index))
+        del frame
+    return merge_outcomes(outcomes)
+
+
+def _landing_documents(con) -> list[str]:
+    return [
+        sha
+        for (sha,) in con.execute(
+            "select sha256 from landing.documents union select sha256 from landing.tables "
+            "union select sha256 from landing.cells order by 1"
+        ).fetchall()
+    ]
+
+
+def _documents_frame(con, sha256s: list[str], first: bool = True):
+    return con.execute(
+        f"{DOCUMENTS_QUERY} where sha256 in (select unnest(?::varchar[]))", [sorted(sha256s)]
+    ).df()
+
+
+def _mart_frame(query: str):
+    """A builder of the rows of ``query`` that belong to a batch of documents (the first batch
+    also takes rows without a document, so that none escapes)."""
+
+    def build(con, sha256s: list[str], first: bool):
+        orphans = " or q.document_sha256 is null" if first else ""
+        return con.execute(
+            f"select * from ({query}) q where q.document_sha256 in (select unnest(?::varchar[])){orphans}",
+            [sorted(sha256s)],
+        ).df()
+
+    return build
+
+
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
@@ -110,23 +159,24 @@ def _result(context, asset_key: dg.AssetKey, suite: str, outcome, seconds: float
 )
 def landing_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """Our parse: every cell re-reads to its amount, codes and rows are complete, nine tables with units."""
-    from orchestration.quality.gx_runner import validate
     from orchestration.quality.structure import cells_frame, tables_frame
 
     builders = {
-        "landing_cells": cells_frame,
-        "landing_tables": tables_frame,
-        "landing_documents": lambda con: con.execute(DOCUMENTS_QUERY).df(),
+        "landing_cells": lambda con, shas, first: cells_frame(con, shas),
+        "landing_tables": lambda con, shas, first: tables_frame(con, shas),
+        "landing_documents": _documents_frame,
     }
     selected = {key.name for key in context.selected_asset_check_keys}
     with warehouse.connect(read_only=True) as con:
-        frames = {suite: build(con) for suite, build in builders.items() if suite in selected}
-    for suite, frame in frames.items():
-        started = time.perf_counter()
-        outcome = validate(suite, frame, LANDING_SUITES[suite][1])
-        yield _result(
-            context, landing_key(LANDING_SUITES[suite][0]), suite, outcome, time.perf_counter() - started
-        )
+        documents = _landing_documents(con)
+        for suite, build in builders.items():
+            if suite not in selected:
+                continue
+            started = time.perf_counter()
+            outcome = _validate_in_batches(con, suite, build, documents, LANDING_SUITES[suite][1])
+            yield _result(
+                context, landing_key(LANDING_SUITES[suite][0]), suite, outcome, time.perf_counter() - started
+            )
 
 
 @dg.multi_asset_check(
@@ -145,16 +195,22 @@ def mart_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehou
 
     selected = {key.name for key in context.selected_asset_check_keys}
     with warehouse.connect(read_only=True) as con:
-        frames = {
-            suite: getattr(structure, query)(con) if query.isidentifier() else con.execute(query).df()
-            for suite, (_, query, _) in MART_SUITES.items()
-            if suite in selected
-        }
-    for suite, frame in frames.items():
-        mart, _, index = MART_SUITES[suite]
-        started = time.perf_counter()
-        outcome = validate(suite, frame, index)
-        yield _result(context, dg.AssetKey(mart), suite, outcome, time.perf_counter() - started)
+        for suite, (mart, query, index) in MART_SUITES.items():
+            if suite not in selected:
+                continue
+            started = time.perf_counter()
+            if query.isidentifier():  # a frame builder of one row per mart × document: small
+                outcome = validate(suite, getattr(structure, query)(con), index)
+            else:
+                documents = [
+                    sha
+                    for (sha,) in con.execute(
+                        f"select distinct document_sha256 from ({query}) q "
+                        "where document_sha256 is not null order by 1"
+                    ).fetchall()
+                ]
+                outcome = _validate_in_batches(con, suite, _mart_frame(query), documents, index)
+            yield _result(context, dg.AssetKey(mart), suite, outcome, time.perf_counter() - started)
 
 
 defs = dg.Definitions(asset_checks=[landing_expectations, mart_expectations])

@@ -18,7 +18,14 @@ from typing import Any
 
 from orchestration.settings import PROJECT_ROOT
 
-__all__ = ["EXPECTATIONS_DIR", "ExpectationOutcome", "SuiteOutcome", "context_load_seconds", "validate"]
+__all__ = [
+    "EXPECTATIONS_DIR",
+    "ExpectationOutcome",
+    "SuiteOutcome",
+    "context_load_seconds",
+    "merge_outcomes",
+    "validate",
+]
 
 EXPECTATIONS_DIR = PROJECT_ROOT / "expectations"
 # How many failing values to carry into check metadata.
@@ -133,6 +140,35 @@ def validate(suite_name: str, frame: Any, index_columns: list[str] | None = None
     ]
     return SuiteOutcome(
         suite=suite_name, rows=len(frame), success=bool(result.success), expectations=outcomes
+    )
+
+
+def merge_outcomes(outcomes: list[SuiteOutcome]) -> SuiteOutcome:
+    """One outcome for a suite validated a batch at a time (the same suite, so the same
+    expectations in the same order): unexpected counts add up, samples and rows are kept up to
+    ``SAMPLE_SIZE`` and ``MAX_ROWS``."""
+    if len(outcomes) == 1:
+        return outcomes[0]
+    first = outcomes[0]
+    merged = []
+    for i, e in enumerate(first.expectations):
+        parts = [o.expectations[i] for o in outcomes]
+        counts = [p.unexpected_count for p in parts if p.unexpected_count is not None]
+        merged.append(
+            ExpectationOutcome(
+                expectation=e.expectation,
+                column=e.column,
+                success=all(p.success for p in parts),
+                unexpected_count=sum(counts) if counts else None,
+                sample=[v for p in parts for v in p.sample][:SAMPLE_SIZE],
+                rows=[r for p in parts for r in p.rows][:MAX_ROWS],
+            )
+        )
+    return SuiteOutcome(
+        suite=first.suite,
+        rows=sum(o.rows for o in outcomes),
+        success=all(o.success for o in outcomes),
+        expectations=merged,
     )
 
 

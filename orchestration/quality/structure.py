@@ -59,10 +59,20 @@ def _reread(printed: str | None, unit: str | None) -> Decimal | None:
         return None
 
 
-def cells_frame(con: Any) -> pd.DataFrame:
-    """One row per landing cell with its structural invariants as boolean columns."""
+def _only(column: str, sha256s: list[str] | None) -> tuple[str, list[Any]]:
+    """A ``where`` condition keeping the rows of the documents ``sha256s`` (all when None)."""
+    if sha256s is None:
+        return "true", []
+    return f"{column} in (select unnest(?::varchar[]))", [sorted(set(sha256s))]
+
+
+def cells_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
+    """One row per landing cell (of the documents ``sha256s``, or all) with its structural
+    invariants as boolean columns. Every invariant reads one document only, so a suite can be
+    validated a batch of documents at a time."""
+    where, params = _only("c.sha256", sha256s)
     rows = con.execute(
-        """
+        f"""
         select c.sha256, d.source_file, c.seq, c.table_no, c.section, nullif(c.code, '') as code, c.name,
                c.column_label, cast(c.amount_yuan as varchar) as amount_yuan, c.printed, c.unit, t.unit as table_unit,
                c.page, c.line,
@@ -70,8 +80,10 @@ def cells_frame(con: Any) -> pd.DataFrame:
         from landing.cells c
         left join landing.documents d using (sha256)
         left join landing.tables t on t.sha256 = c.sha256 and t.table_no = c.table_no
+        where {where}
         order by c.sha256, c.seq
-        """
+        """,
+        params,
     ).fetchall()
     # first position of each code, per document × table × section
     first_seq: dict[tuple, int] = {}
@@ -122,15 +134,17 @@ def cells_frame(con: Any) -> pd.DataFrame:
     return frame
 
 
-def _table_totals(con: Any) -> dict[tuple[str, int], Decimal]:
+def _table_totals(con: Any, sha256s: list[str] | None) -> dict[tuple[str, int], Decimal]:
     """The grand total each table prints (支出总计 of tables 1 and 4, the 合计 row × 合计 column of the others)."""
+    where, params = _only("sha256", sha256s)
     rows = con.execute(
-        """
+        f"""
         select sha256, table_no, cast(amount_yuan as varchar) from landing.cells
-        where code is null and (
+        where code is null and {where} and (
             (table_no in (1, 4) and section = 'expense' and name = '支出总计' and column_label in ('预算数', '合计'))
             or (table_no in (2, 3, 5, 6, 7, 8) and name in ('合计', '总计') and column_label = '合计'))
-        """
+        """,
+        params,
     ).fetchall()
     return {(sha, t): Decimal(a) for sha, t, a in rows if a is not None}
 
@@ -145,18 +159,22 @@ def _same_scale(total: Decimal | None, reference: Decimal | None) -> bool:
     )
 
 
-def tables_frame(con: Any) -> pd.DataFrame:
-    """One row per parsed document × standard table (1–9): is it there, is its unit known, is it to scale?"""
+def tables_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
+    """One row per parsed document (of ``sha256s``, or all) × standard table (1–9): is it there,
+    is its unit known, is it to scale?"""
+    where, params = _only("d.sha256", sha256s)
     rows = con.execute(
-        """
+        f"""
         select d.sha256, d.source_file, n.table_no, t.table_no is not null as present, t.unit,
                coalesce(t.is_empty, false) as is_empty,
                (select count(*) from landing.tables t2 where t2.sha256 = d.sha256 and t2.table_no = n.table_no) as copies
         from landing.documents d
         cross join (select unnest(range(1, 10)) as table_no) n
         left join landing.tables t on t.sha256 = d.sha256 and t.table_no = n.table_no
+        where {where}
         order by d.source_file, n.table_no
-        """
+        """,
+        params,
     ).fetchall()
     frame = pd.DataFrame(
         rows, columns=["sha256", "source_file", "table_no", "present", "unit", "is_empty", "copies"]
@@ -169,12 +187,14 @@ def tables_frame(con: Any) -> pd.DataFrame:
     ]
     # every table's grand total is of the size of table 3's (table 8's of table 5's basic spending,
     # which it equals): a factor of 10,000 means 元 read as 万元 or the reverse
-    totals = _table_totals(con)
+    totals = _table_totals(con, sha256s)
+    where, params = _only("sha256", sha256s)
     basic = {
         (sha, 5): Decimal(a)
         for sha, a in con.execute(
             "select sha256, cast(amount_yuan as varchar) from landing.cells where table_no = 5 and code is null "
-            "and name in ('合计', '总计') and column_label = '基本支出'"
+            f"and name in ('合计', '总计') and column_label = '基本支出' and {where}",
+            params,
         ).fetchall()
     }
     frame["same_scale_as_table3"] = [
