@@ -58,25 +58,29 @@ def _where(pages: str | None, lines: str | None) -> str:
 
 
 def load_report_data(con: Any) -> ReportData:
-    """Everything the page shows, read from the warehouse (figures fetched as text: no float)."""
+    """Everything the page shows, read from the warehouse (figures fetched as text: no float).
+
+    Outcomes are counted in SQL; only the rows the page lists (fails, insufficient data) reach
+    Python, so the memory this takes follows the findings, not the size of the warehouse."""
     sections: dict[str, DocumentSection] = {}
     per_check: dict[str, Counter] = defaultdict(Counter)
-    rows = con.execute(
+    for sha, source, dept, year, selected, outcome, n in con.execute(
         """
-        select document_sha256, source_file, department_name, fiscal_year, coalesce(is_selected, false),
-               check_name, outcome, table_no, subject, column_label,
-               cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar), cast(difference_yuan as varchar),
-               cast(allowance_yuan as varchar), page_list, line_list, message
+        select document_sha256, any_value(source_file), any_value(department_name), any_value(fiscal_year),
+               coalesce(bool_or(is_selected), false), outcome, count(*)
         from marts.fact_check_result
-        order by source_file, check_name, table_no, subject, column_label
+        group by document_sha256, outcome
+        order by 2, 1, 6
         """
-    ).fetchall()
+    ).fetchall():
+        doc = sections.setdefault(sha, DocumentSection(sha, source or sha[:12], dept, year, bool(selected)))
+        doc.counts[outcome] += n
+    for check, outcome, n in con.execute(
+        "select check_name, outcome, count(*) from marts.fact_check_result group by 1, 2 order by 1, 2"
+    ).fetchall():
+        per_check[check][outcome] += n
     for (
         sha,
-        source,
-        dept,
-        year,
-        selected,
         check,
         outcome,
         table_no,
@@ -89,26 +93,32 @@ def load_report_data(con: Any) -> ReportData:
         pages,
         lines,
         message,
-    ) in rows:
-        doc = sections.setdefault(sha, DocumentSection(sha, source or sha[:12], dept, year, bool(selected)))
-        doc.counts[outcome] += 1
-        per_check[check][outcome] += 1
-        if outcome in LISTED_OUTCOMES:
-            doc.findings.append(
-                {
-                    "check": check,
-                    "outcome": outcome,
-                    "table_no": table_no,
-                    "subject": subject,
-                    "column": column,
-                    "figure_a": _yuan(Decimal(a) if a else None),
-                    "figure_b": _yuan(Decimal(b) if b else None),
-                    "difference": _yuan(Decimal(diff) if diff else None),
-                    "allowance": _yuan(Decimal(allowance) if allowance else None),
-                    "where": _where(pages, lines),
-                    "message": message,
-                }
-            )
+    ) in con.execute(
+        """
+        select document_sha256, check_name, outcome, table_no, subject, column_label,
+               cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar), cast(difference_yuan as varchar),
+               cast(allowance_yuan as varchar), page_list, line_list, message
+        from marts.fact_check_result
+        where list_contains(?, outcome)
+        order by source_file, check_name, table_no, subject, column_label
+        """,
+        [list(LISTED_OUTCOMES)],
+    ).fetchall():
+        sections[sha].findings.append(
+            {
+                "check": check,
+                "outcome": outcome,
+                "table_no": table_no,
+                "subject": subject,
+                "column": column,
+                "figure_a": _yuan(Decimal(a) if a else None),
+                "figure_b": _yuan(Decimal(b) if b else None),
+                "difference": _yuan(Decimal(diff) if diff else None),
+                "allowance": _yuan(Decimal(allowance) if allowance else None),
+                "where": _where(pages, lines),
+                "message": message,
+            }
+        )
     for doc in sections.values():
         doc.findings.sort(key=lambda f: (f["outcome"] != "fail", f["check"]))
     quarantine = [
