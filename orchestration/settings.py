@@ -2,6 +2,9 @@
 
 ``BUDGET_RAW_DIR``   folder of raw disclosures (default ``raw/`` in the project)
 ``BUDGET_WAREHOUSE`` DuckDB file of the warehouse (default ``warehouse/budget.duckdb``)
+``BUDGET_DUCKDB_MEMORY_LIMIT`` DuckDB's ``memory_limit`` in the pipeline and in dbt (default
+                   ``128MB``): DuckDB otherwise caches up to 80 % of RAM per process and spills
+                   nothing; with a limit it spills larger work to ``<warehouse>.tmp/``
 
 Plain module (no Dagster import) so the CLI, the parser and the scraper share it.
 """
@@ -14,6 +17,9 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "budget.duckdb"
+DUCKDB_MEMORY_LIMIT_ENV = "BUDGET_DUCKDB_MEMORY_LIMIT"
+# Keeps a 1,000-document run (main process + dbt + parse workers) under 1 GiB; see docs/benchmarks.md.
+DEFAULT_DUCKDB_MEMORY_LIMIT = "128MB"
 
 
 def raw_dir() -> Path:
@@ -22,3 +28,7 @@ def raw_dir() -> Path:
 
 def warehouse_path() -> Path:
     return Path(os.environ.get("BUDGET_WAREHOUSE") or DEFAULT_WAREHOUSE).resolve()
+
+
+def duckdb_memory_limit() -> str:
+    return os.environ.get(DUCKDB_MEMORY_LIMIT_ENV) or DEFAULT_DUCKDB_MEMORY_LIMIT

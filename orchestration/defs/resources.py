@@ -30,7 +30,9 @@ class RawStore(dg.ConfigurableResource):
 class Warehouse(dg.ConfigurableResource):
     """The DuckDB warehouse file. Writes go through one connection at a time."""
 
-    path: str = Field(default="", description="DuckDB file; empty means BUDGET_WAREHOUSE or warehouse/budget.duckdb.")
+    path: str = Field(
+        default="", description="DuckDB file; empty means BUDGET_WAREHOUSE or warehouse/budget.duckdb."
+    )
 
     @property
     def file(self) -> Path:
@@ -41,7 +43,9 @@ class Warehouse(dg.ConfigurableResource):
         import duckdb
 
         self.file.parent.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(self.file), read_only=read_only)
+        con = duckdb.connect(
+            str(self.file), read_only=read_only, config={"memory_limit": settings.duckdb_memory_limit()}
+        )
         try:
             yield con
         finally:
@@ -51,7 +55,9 @@ class Warehouse(dg.ConfigurableResource):
 def default_resources() -> dict[str, dg.ConfigurableResource]:
     """Resources read from the environment: EnvVar when the variable is set, else the documented default."""
     return {
-        "raw_store": RawStore(path=dg.EnvVar("BUDGET_RAW_DIR")) if os.environ.get("BUDGET_RAW_DIR") else RawStore(),
+        "raw_store": RawStore(path=dg.EnvVar("BUDGET_RAW_DIR"))
+        if os.environ.get("BUDGET_RAW_DIR")
+        else RawStore(),
         "warehouse": Warehouse(path=dg.EnvVar("BUDGET_WAREHOUSE"))
         if os.environ.get("BUDGET_WAREHOUSE")
         else Warehouse(),
