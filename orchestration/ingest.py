@@ -290,7 +290,9 @@ def parse_many(
 ) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """Parse files (one per sha256) on ``workers`` processes; returns rows per sha256.
 
-    Each document is parsed on its own: a bad one is quarantined (see ``parse_rows``). A worker
+    With ``on_done``, each document's rows go to it as soon as they arrive and are not kept:
+    the caller (the parse asset) writes them away in batches, so memory does not grow with the
+    number of documents, and the returned dict is empty. Each document is parsed on its own: a bad one is quarantined (see ``parse_rows``). A worker
     that dies (out of memory, a crash in native code) breaks the pool; the documents it left
     unfinished are then parsed again one per fresh process, so only the culprit is quarantined
     (``worker_died``).
@@ -300,9 +302,10 @@ def parse_many(
     results: dict[str, dict[str, list[dict[str, Any]]]] = {}
 
     def done(sha: str, rows: dict[str, list[dict[str, Any]]]) -> None:
-        results[sha] = rows
         if on_done:
             on_done(sha, rows)
+        else:
+            results[sha] = rows
 
     if workers <= 1 or len(jobs) <= 1:
         for job in jobs:
