@@ -118,6 +118,7 @@ def _job_result(m: RunMeasure, warehouse: Path, n_docs: int) -> dict[str, Any]:
         "wall_s": m.wall_s,
         "cpu_s": m.cpu_s,
         "peak_rss_bytes": m.peak_rss,
+        "peak_pss_bytes": m.peak_pss,
         "returncode": m.returncode,
         "parsed": parsed,
         "to_parse_logged": m.to_parse_logged,
@@ -128,20 +129,27 @@ def _job_result(m: RunMeasure, warehouse: Path, n_docs: int) -> dict[str, Any]:
     }
 
 
-def cold_and_rerun(raw_src: Path, workdir: Path, n_docs: int) -> tuple[dict, dict]:
-    """The main job on a copy of ``raw_src`` into an empty warehouse, then again with nothing new."""
+def cold_and_rerun(raw_src: Path, workdir: Path, n_docs: int) -> dict[str, dict]:
+    """The main job on a copy of ``raw_src`` into an empty warehouse (``cold``), then again with
+    nothing new (``rerun``), then once more with ``--force`` (``forced``: every step but the
+    parse, which has nothing to do — the run's cost without its per-document parse work)."""
     if workdir.exists():
         shutil.rmtree(workdir)
     raw = workdir / "raw"
     shutil.copytree(raw_src, raw)
     warehouse = workdir / "warehouse.duckdb"
-    _log(f"cold run: {n_docs} documents from {raw_src}")
-    cold = _job_result(run_budget(raw, warehouse, workdir / "cold"), warehouse, n_docs)
-    _log(f"  {cold['wall_s']:.1f} s, parsed {cold['parsed']}, exit {cold['returncode']}")
-    _log("no-change re-run")
-    again = _job_result(run_budget(raw, warehouse, workdir / "rerun"), warehouse, n_docs)
-    _log(f"  {again['wall_s']:.1f} s, parsed {again['parsed']}, exit {again['returncode']}")
-    return cold, again
+    runs: dict[str, dict] = {}
+    for kind, label, args in (
+        ("cold", f"cold run: {n_docs} documents from {raw_src}", ()),
+        ("rerun", "no-change re-run", ()),
+        ("forced", "forced re-run (--force: every step, nothing to parse)", ("--force",)),
+    ):
+        _log(label)
+        runs[kind] = _job_result(run_budget(raw, warehouse, workdir / kind, *args), warehouse, n_docs)
+        _log(
+            f"  {runs[kind]['wall_s']:.1f} s, parsed {runs[kind]['parsed']}, exit {runs[kind]['returncode']}"
+        )
+    return runs
 
 
 def generated_corpus(n: int, seed: int) -> tuple[Path, float | None]:
@@ -257,8 +265,9 @@ def run_suite(
         results["parse_speed"] = parse_speed(files, repeat)
         save()
 
-        cold, rerun = cold_and_rerun(EMBEDDED_RAW, run_dir / "embedded", _count_documents(EMBEDDED_RAW))
-        results["embedded"] = {"cold": cold, "rerun": rerun}
+        results["embedded"] = cold_and_rerun(
+            EMBEDDED_RAW, run_dir / "embedded", _count_documents(EMBEDDED_RAW)
+        )
         save()
 
     results["scale"] = []
@@ -271,9 +280,8 @@ def run_suite(
         subset.mkdir(parents=True, exist_ok=True)
         for f in generated[:n]:
             shutil.copy2(f, subset / f.name)
-        cold_n, rerun_n = cold_and_rerun(subset, run_dir / f"scale-{n}", n)
+        entry = {"documents": n, **cold_and_rerun(subset, run_dir / f"scale-{n}", n)}
         shutil.rmtree(subset)
-        entry = {"documents": n, "cold": cold_n, "rerun": rerun_n}
         if n == max(sizes):
             entry["bi_query"] = bi_query(run_dir / f"scale-{n}" / "warehouse.duckdb", bi_runs)
         results["scale"].append(entry)

@@ -1,8 +1,9 @@
 """Measuring a pipeline run from outside: wall time, peak memory of the process tree, what it parsed.
 
-``budget run`` is run as a subprocess (the interface a scheduler uses too); its memory is
-sampled with psutil as the sum of the resident sets of the process and all its descendants
-(parse workers, dbt threads), which over-counts pages they share: an upper bound.
+``budget run`` is run as a subprocess (the interface a scheduler uses too); its process tree
+(the run, its parse workers, dbt) is sampled with psutil every ``SAMPLE_INTERVAL``: the sum
+of resident sets (an upper bound: shared pages count once per process), the sum of
+proportional set sizes (the tree's real footprint) and the CPU seconds of every process.
 """
 
 from __future__ import annotations
@@ -53,8 +54,9 @@ class RunMeasure:
     """One subprocess run: wall time (s), peak RSS of its tree (bytes), exit code, output."""
 
     wall_s: float
-    cpu_s: float  # user + system seconds of the whole tree (every waited-for descendant)
-    peak_rss: int
+    cpu_s: float  # user + system seconds of the whole tree (every process seen, see _TreeSampler)
+    peak_rss: int  # sum of the resident sets (shared pages counted per process)
+    peak_pss: int  # sum of the proportional set sizes (shared pages divided among their users)
     returncode: int
     stdout: str
     stderr: str
@@ -68,22 +70,50 @@ class RunMeasure:
         return sum(int(n) for n in found) if found else None
 
 
-def _tree_rss(proc: psutil.Process) -> int:
-    total = 0
-    try:
-        procs = [proc, *proc.children(recursive=True)]
-    except psutil.NoSuchProcess:
-        return 0
-    for p in procs:
+class _TreeSampler:
+    """Samples a process tree: memory now (sum of RSS, sum of PSS), CPU seconds so far.
+
+    CPU is kept per process (pid + start time) as the last user + system seconds seen, so
+    processes that are not waited for by the root (forkserver parse workers, whose CPU
+    ``getrusage(RUSAGE_CHILDREN)`` never sees) are counted too; what a process spends after its
+    last sample (at most ``SAMPLE_INTERVAL``) is lost. PSS (proportional set size) shares each
+    page among the processes mapping it, so its sum is the tree's real footprint; the RSS sum
+    counts shared pages once per process (an upper bound).
+    """
+
+    def __init__(self, root: psutil.Process):
+        self.root = root
+        self.cpu: dict[tuple[int, float], float] = {}
+        self.peak_rss = 0
+        self.peak_pss = 0
+
+    def sample(self) -> None:
         try:
-            total += p.memory_info().rss
-        except (psutil.NoSuchProcess, psutil.AccessDenied):
-            pass
-    return total
+            procs = [self.root, *self.root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return
+        rss = pss = 0
+        for p in procs:
+            try:
+                with p.oneshot():
+                    times = p.cpu_times()
+                    key = (p.pid, p.create_time())
+                mem = p.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                continue
+            self.cpu[key] = times.user + times.system
+            rss += mem.rss
+            pss += getattr(mem, "pss", mem.rss)
+        self.peak_rss = max(self.peak_rss, rss)
+        self.peak_pss = max(self.peak_pss, pss)
+
+    @property
+    def cpu_s(self) -> float:
+        return sum(self.cpu.values())
 
 
 def run_tree(cmd: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> RunMeasure:
-    """Run ``cmd``, sampling its process tree's memory until it exits."""
+    """Run ``cmd``, sampling its process tree's memory and CPU until it exits."""
     log_dir.mkdir(parents=True, exist_ok=True)
     out_path, err_path = log_dir / "stdout.txt", log_dir / "stderr.txt"
     started_utc = datetime.now(UTC).replace(tzinfo=None)
@@ -91,19 +121,20 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> R
     start = time.perf_counter()
     with out_path.open("w") as out, err_path.open("w") as err:
         popen = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=out, stderr=err)
-        proc = psutil.Process(popen.pid)
-        peak = 0
+        sampler = _TreeSampler(psutil.Process(popen.pid))
         while popen.poll() is None:
-            peak = max(peak, _tree_rss(proc))
+            sampler.sample()
             time.sleep(SAMPLE_INTERVAL)
         wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    waited_cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     stderr = err_path.read_text(errors="replace")
     return RunMeasure(
         wall_s=wall,
-        cpu_s=cpu,
-        peak_rss=peak,
+        # the root's final seconds come from getrusage; a short run may end before any sample
+        cpu_s=max(sampler.cpu_s, waited_cpu),
+        peak_rss=sampler.peak_rss,
+        peak_pss=sampler.peak_pss,
         returncode=popen.returncode,
         stdout=out_path.read_text(errors="replace"),
         stderr=stderr,
@@ -112,11 +143,11 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> R
     )
 
 
-def run_budget(raw_dir: Path, warehouse: Path, log_dir: Path) -> RunMeasure:
-    """``budget run`` on ``raw_dir`` into ``warehouse``, as a subprocess of this interpreter."""
+def run_budget(raw_dir: Path, warehouse: Path, log_dir: Path, *args: str) -> RunMeasure:
+    """``budget run [args]`` on ``raw_dir`` into ``warehouse``, as a subprocess of this interpreter."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance, like CI
     env.update(BUDGET_RAW_DIR=str(raw_dir), BUDGET_WAREHOUSE=str(warehouse))
-    return run_tree([sys.executable, "-m", "orchestration.cli", "run"], env, PROJECT_ROOT, log_dir)
+    return run_tree([sys.executable, "-m", "orchestration.cli", "run", *args], env, PROJECT_ROOT, log_dir)
 
 
 def _seconds(text: str) -> float:
