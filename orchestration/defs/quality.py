@@ -111,21 +111,27 @@ def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
 def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """One WARN result per identity: failed when some document's printed figures break it."""
     with warehouse.connect(read_only=True) as con:
-        rows = con.execute(
+        counts: dict[str, Counter] = {}
+        for name, outcome, n in con.execute(
+            "select check_name, outcome, count(*) from landing.check_results group by 1, 2"
+        ).fetchall():
+            counts.setdefault(name, Counter())[outcome] = n
+        # only the fails reach Python: counts come from SQL, however large the warehouse
+        failures = con.execute(
             """
-            select r.check_name, r.outcome, d.source_file, r.table_no, r.subject, r.column_label,
+            select r.check_name, d.source_file, r.table_no, r.subject, r.column_label,
                    cast(r.figure_a as varchar), cast(r.figure_b as varchar), cast(r.difference as varchar),
                    coalesce(r.pages, r.lines)
             from landing.check_results r left join landing.documents d using (sha256)
+            where r.outcome = 'fail'
             order by d.source_file, r.seq
             """
         ).fetchall()
     selected = {key.name for key in context.selected_asset_check_keys}
     for check in (c for c in CHECKS if c.name in selected):
-        mine = [r for r in rows if r[0] == check.name]
-        outcomes = Counter(r[1] for r in mine)
-        failed = [r for r in mine if r[1] == "fail"]
-        documents = sorted({r[2] for r in failed})
+        outcomes = counts.get(check.name, Counter())
+        failed = [r[1:] for r in failures if r[0] == check.name]
+        documents = sorted({r[0] for r in failed})
         yield dg.AssetCheckResult(
             asset_key=CHECK_RESULTS_KEY,
             check_name=check.name,
@@ -152,7 +158,7 @@ def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Wareh
                             "difference": d,
                             "where": w,
                         }
-                        for _, _, f, t, s, c, a, b, d, w in failed[:METADATA_FINDINGS]
+                        for f, t, s, c, a, b, d, w in failed[:METADATA_FINDINGS]
                     ]
                 ),
             },
