@@ -7,6 +7,9 @@
 --                row prints no part (a leaf printing only 合计). Each printed yuan is then counted once.
 -- Table 9 (one row, a hierarchy of columns) is read directly by fact_three_public.
 
+-- A table, not a view: six marts and a dozen tests read it, and each would compute it again.
+{{ config(materialized='table') }}
+
 with selected as (
     select document_sha256, disclosure_key, department_key, fiscal_year
     from {{ ref('int_documents') }}
