@@ -24,7 +24,7 @@ DOCUMENTS_QUERY = """
     select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
 """
 # Documents whose rows one validation reads: bounds the memory of the checks, whatever the warehouse.
-BATCH_DOCUMENTS = 100
+BATCH_DOCUMENTS = 200
 
 # suite name -> (mart, query producing the frame or the name of a frame builder in
 # orchestration.quality.structure, index columns). Amounts leave DuckDB as text.
