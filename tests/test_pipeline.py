@@ -115,3 +115,22 @@ def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_wa
     assert query(warehouse, marts) == before
     # the checks were not evaluated again: no document changed (same rows, same checked_at)
     assert len(results_before) > 500 and query(warehouse, results) == results_before
+
+
+def test_old_dbt_invocation_folders_are_pruned(tmp_path):
+    import os
+
+    from orchestration.defs.dbt import prune_dbt_targets
+
+    for i in range(14):
+        folder = tmp_path / f"budget_dbt_models-{i:07d}-abcdef0"
+        folder.mkdir()
+        (folder / "run_results.json").write_text("{}")
+        os.utime(folder, (1_700_000_000 + i, 1_700_000_000 + i))
+    (tmp_path / "manifest.json").write_text("{}")  # dbt's own files stay
+    removed = prune_dbt_targets(tmp_path, keep=10)
+    assert sorted(p.name for p in removed) == [f"budget_dbt_models-{i:07d}-abcdef0" for i in range(4)]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        *(f"budget_dbt_models-{i:07d}-abcdef0" for i in range(4, 14)),
+        "manifest.json",
+    ]

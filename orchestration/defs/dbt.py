@@ -22,6 +22,8 @@ from orchestration.warehouse import warehouse_lock
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # Landing tables written by the raw-documents asset; every other landing table is the parse's.
 RAW_SOURCE_TABLES = {"raw_files"}
+# dbt invocation folders kept under dbt_project/target/ (the newest; for debugging a run)
+KEEP_DBT_INVOCATIONS = 10
 
 # dbt is installed beside this Python (the project's virtualenv); put it on PATH when the venv is
 # not activated (e.g. `.venv/bin/dagster dev`), since dagster-dbt's manifest preparer calls plain `dbt`.
@@ -62,6 +64,23 @@ def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wa
     # dbt writes the warehouse: hold the same lock as every other writer (re-entrant for `budget run`)
     with warehouse_lock(warehouse.file, log=context.log.info):
         yield from dbt.cli(["build"], context=context).stream()
+        prune_dbt_targets(Path(dbt_project.project_dir) / "target")
+
+
+def prune_dbt_targets(target: Path, keep: int = KEEP_DBT_INVOCATIONS) -> list[Path]:
+    """Delete all but the newest ``keep`` invocation folders dagster-dbt left in ``target``.
+
+    Each build writes ``target/budget_dbt_models-<run>-<hash>/`` (manifest, compiled SQL, run
+    results: ~9 MB); a scheduled refresh would otherwise fill the disk (1.5 GB after a day of
+    development here)."""
+    runs = sorted(
+        (p for p in target.glob(f"{budget_dbt_models.op.name}-*") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
+    for old in runs[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+    return runs[keep:]
 
 
 defs = dg.Definitions(
