@@ -3,7 +3,7 @@
 ``BUDGET_RAW_DIR``   folder of raw disclosures (default ``raw/`` in the project)
 ``BUDGET_WAREHOUSE`` DuckDB file of the warehouse (default ``warehouse/budget.duckdb``)
 ``BUDGET_DUCKDB_MEMORY_LIMIT`` DuckDB's ``memory_limit`` in the pipeline's own process (default
-                   ``256MB``; its queries are scans and batch inserts)
+                   ``128MB``; its queries are scans, batch inserts and per-batch frames)
 ``BUDGET_DBT_MEMORY_LIMIT`` the same for dbt's process (default ``512MB``, read by
                    ``dbt_project/profiles.yml``; the marts' joins and window functions need room).
                    DuckDB otherwise caches up to 80 % of RAM per process; with a limit it spills
@@ -23,7 +23,7 @@ DEFAULT_RAW_DIR = PROJECT_ROOT / "raw"
 DEFAULT_WAREHOUSE = PROJECT_ROOT / "warehouse" / "budget.duckdb"
 DUCKDB_MEMORY_LIMIT_ENV = "BUDGET_DUCKDB_MEMORY_LIMIT"
 # Keeps a 1,000-document run (main process + dbt + parse workers) under 1 GiB; see docs/benchmarks.md.
-DEFAULT_DUCKDB_MEMORY_LIMIT = "256MB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "128MB"
 
 
 def raw_dir() -> Path:
