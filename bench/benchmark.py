@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from bench import machine
-from bench.measure import PROJECT_ROOT, RunMeasure, dbt_summary, parsed_since, run_budget
+from bench.measure import PROJECT_ROOT, RunMeasure, dbt_summary, parse_progress, parsed_since, run_budget
 
 __all__ = ["BI_QUERY", "TARGETS", "main", "run_suite"]
 
@@ -124,6 +124,7 @@ def _job_result(m: RunMeasure, warehouse: Path, n_docs: int) -> dict[str, Any]:
         "to_parse_logged": m.to_parse_logged,
         "parse_step_s": parse_s,
         "steps": m.steps,
+        "parse_progress": parse_progress(m.stderr),
         "dbt": dbt_summary(m.stderr),
         "failed": [ln.strip() for ln in m.stdout.splitlines() if ln.strip().startswith("failed")],
     }

@@ -24,6 +24,7 @@ __all__ = [
     "PROJECT_ROOT",
     "RunMeasure",
     "dbt_summary",
+    "parse_progress",
     "parsed_since",
     "run_budget",
     "run_tree",
@@ -45,6 +46,14 @@ _FINISHED = re.compile(r"in (?P<d>(?:\d+(?:\.\d+)?(?:ms|s|m|h)\s*)+)\.?\s*$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _TO_PARSE = re.compile(r"(\d+) to parse")
+# The parse asset's log: the step's start, and each batch written ("landing: wrote 8 documents (88 this run)").
+_PARSE_START = re.compile(
+    r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} .* - parsed_documents - STEP_START", re.MULTILINE
+)
+_PARSE_WROTE = re.compile(
+    r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} .*landing: wrote \d+ documents \((?P<n>\d+) this run\)",
+    re.MULTILINE,
+)
 _RUN_ID = re.compile(r" - dagster - \w+ - \S+ - (?P<run>[0-9a-f]{8}-[0-9a-f-]{27})")
 # dagster-dbt writes each invocation's artifacts to target/<step>-<run id[:7]>-<hash>/.
 DBT_TARGET = PROJECT_ROOT / "dbt_project" / "target"
@@ -184,6 +193,19 @@ def step_durations(log: str) -> dict[str, float]:
         elif step in starts:
             out[step] = (ts - starts[step]).total_seconds()
     return out
+
+
+def parse_progress(log: str) -> list[tuple[int, float]]:
+    """(documents written so far, seconds since the parse step started), one point per batch the
+    parse asset wrote: how the cost per document evolves as the warehouse fills (1 s resolution)."""
+    start = _PARSE_START.search(log)
+    if not start:
+        return []
+    t0 = datetime.strptime(start.group("ts"), "%Y-%m-%d %H:%M:%S")
+    return [
+        (int(m.group("n")), (datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S") - t0).total_seconds())
+        for m in _PARSE_WROTE.finditer(log)
+    ]
 
 
 def parsed_since(warehouse: Path, since_utc: datetime) -> int:
