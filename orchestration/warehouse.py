@@ -32,10 +32,12 @@ __all__ = [
     "DOCUMENT_TABLES",
     "LANDING_DDL",
     "LOCK_TIMEOUT_ENV",
+    "MARTS_SCHEMA",
     "PARSER_VERSION",
     "WarehouseBusy",
     "ensure_landing",
     "lock_timeout",
+    "mart_tables",
     "replace_rows",
     "warehouse_lock",
 ]
@@ -141,6 +143,20 @@ DOCUMENT_TABLES = ("documents", "tables", "cells", "narrative", "projects", "ind
 
 def ensure_landing(con: Any) -> None:
     con.execute(LANDING_DDL)
+
+
+MARTS_SCHEMA = "marts"
+
+
+def mart_tables(con: Any) -> list[str]:
+    """Names of the tables dbt built in the marts schema, sorted (from DuckDB's catalogue)."""
+    return [
+        name
+        for (name,) in con.execute(
+            "select table_name from information_schema.tables where table_schema = ? order by 1",
+            [MARTS_SCHEMA],
+        ).fetchall()
+    ]
 
 
 def replace_rows(con: Any, table: str, sha256s: Iterable[str], rows: list[dict[str, Any]]) -> None:

@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from orchestration.warehouse import mart_tables
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -50,3 +52,24 @@ def embedded_warehouse(tmp_path_factory) -> Path:
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:
     with duckdb.connect(str(warehouse), read_only=True) as con:
         return con.execute(sql, params or []).fetchall()
+
+
+def marts(warehouse: Path) -> dict[str, dict[str, list]]:
+    """Every marts table: its columns and its rows as sorted lists of strings (row order never matters)."""
+    out = {}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        for table in mart_tables(con):
+            cursor = con.execute(f'select * from marts."{table}"')
+            columns = [d[0] for d in cursor.description]
+            rows = sorted([["" if v is None else str(v) for v in row] for row in cursor.fetchall()])
+            out[table] = {"columns": columns, "rows": rows}
+    return out
+
+
+def without(snapshot: dict[str, dict[str, list]], names: set[str]) -> dict[str, list[list[str]]]:
+    """The snapshot's rows without the named columns."""
+    out = {}
+    for table, data in snapshot.items():
+        keep = [i for i, c in enumerate(data["columns"]) if c not in names]
+        out[table] = sorted([row[i] for i in keep] for row in data["rows"])
+    return out

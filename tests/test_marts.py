@@ -14,6 +14,7 @@ import duckdb
 import pytest
 
 from orchestration.defs.export import PARQUET_DIR_NAME
+from orchestration.warehouse import mart_tables
 from tests.conftest import query
 from tests.marts_conftest import NINE_PDFS, SCRAPED_PDF, SCRAPED_URL, build_nine_pdf_warehouse
 
@@ -319,12 +320,7 @@ def test_dimensions_are_conformed(nine_pdf_warehouse):
 def test_marts_are_exported_as_parquet(nine_pdf_warehouse):
     folder = nine_pdf_warehouse.parent / PARQUET_DIR_NAME
     with duckdb.connect(str(nine_pdf_warehouse), read_only=True) as con:
-        marts = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-            ).fetchall()
-        ]
+        marts = mart_tables(con)
         assert {"fact_expense", "fact_income", "fact_expense_year_over_year", "dim_department"} <= set(marts)
         assert sorted(p.stem for p in folder.glob("*.parquet")) == marts
         for mart in marts:

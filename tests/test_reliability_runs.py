@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import EMBEDDED_RAW, run_pipeline
+from tests.conftest import EMBEDDED_RAW, marts, run_pipeline, without
 from tests.fuzz.bad_files import EXPECTED_REASONS, write_bad_files
 
 REPO = Path(__file__).resolve().parent.parent
@@ -37,30 +37,6 @@ RUN_TIME_COLUMNS = {"parsed_at", "checked_at"}
 # in landing.check_results, out of the marts).
 RESTAMPED_EVERY_RUN: set[str] = set()
 CORRECTED = "corrections/qingpu_liantang_2024_corrected.pdf"
-
-
-def marts(warehouse: Path) -> dict[str, dict[str, list]]:
-    """Every marts table: its columns and its rows as sorted lists of strings (row order never matters)."""
-    out = {}
-    with duckdb.connect(str(warehouse), read_only=True) as con:
-        tables = con.execute(
-            "select table_name from information_schema.tables where table_schema = 'marts' order by 1"
-        ).fetchall()
-        for (table,) in tables:
-            cursor = con.execute(f'select * from marts."{table}"')
-            columns = [d[0] for d in cursor.description]
-            rows = sorted([["" if v is None else str(v) for v in row] for row in cursor.fetchall()])
-            out[table] = {"columns": columns, "rows": rows}
-    return out
-
-
-def without(snapshot: dict[str, dict[str, list]], names: set[str]) -> dict[str, list[list[str]]]:
-    """The snapshot's rows without the named columns."""
-    out = {}
-    for table, data in snapshot.items():
-        keep = [i for i, c in enumerate(data["columns"]) if c not in names]
-        out[table] = sorted([row[i] for i in keep] for row in data["rows"])
-    return out
 
 
 def rows_of(snapshot: dict, table: str, **where: str) -> list[list[str]]:

@@ -13,11 +13,10 @@ import dagster as dg
 
 from orchestration.defs.dbt import dbt_project
 from orchestration.defs.resources import Warehouse
-from orchestration.warehouse import warehouse_lock
+from orchestration.warehouse import MARTS_SCHEMA, mart_tables, warehouse_lock
 
-__all__ = ["MARTS_SCHEMA", "PARQUET_DIR_NAME", "defs", "export_marts", "mart_model_names", "marts_parquet"]
+__all__ = ["PARQUET_DIR_NAME", "defs", "export_marts", "mart_model_names", "marts_parquet"]
 
-MARTS_SCHEMA = "marts"
 PARQUET_DIR_NAME = "parquet"  # next to the warehouse file
 MARTS_FOLDER = "marts"  # dbt models under models/marts/ are the marts
 PARTIAL_SUFFIX = ".partial"
@@ -36,13 +35,7 @@ def mart_model_names(manifest_path: str | Path) -> list[str]:
 def export_marts(con, folder: Path) -> dict[str, int]:
     """Copy every table of the marts schema to ``folder/<table>.parquet``; returns rows per mart."""
     folder.mkdir(parents=True, exist_ok=True)
-    tables = [
-        name
-        for (name,) in con.execute(
-            "select table_name from information_schema.tables where table_schema = ? order by 1",
-            [MARTS_SCHEMA],
-        ).fetchall()
-    ]
+    tables = mart_tables(con)
     rows: dict[str, int] = {}
     for table in tables:
         target = folder / f"{table}.parquet"
