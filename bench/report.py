@@ -22,10 +22,6 @@ def _ok(value: float | None, goal: float) -> str:
     return "met" if value <= goal else "**missed**"
 
 
-def _per_doc(run: dict) -> float:
-    return run["wall_s"] / max(1, run["documents"])
-
-
 def _ingest_wall(entry: dict) -> float | None:
     """Cold-run seconds per document beyond a forced run's (every step, nothing to parse) on the
     same warehouse: what adding a document costs, the run's fixed cost taken out."""
@@ -152,7 +148,7 @@ def verdicts(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
                 )
             )
         base = _parse_per_doc(small)
-        linear = abs(_parse_per_doc(large) - base) / base if base > 0 else float("nan")
+        linear = _linearity(_parse_per_doc(large), base)
         wall_l, wall_s = _ingest_wall(large), _ingest_wall(small)
         rows.append(
             (
