@@ -35,6 +35,7 @@ __all__ = [
     "MARTS_SCHEMA",
     "PARSER_VERSION",
     "WarehouseBusy",
+    "documents_in",
     "ensure_landing",
     "lock_timeout",
     "mart_tables",
@@ -145,6 +146,14 @@ def ensure_landing(con: Any) -> None:
     con.execute(LANDING_DDL)
 
 
+def documents_in(column: str, sha256s: Iterable[str] | None) -> tuple[str, list[Any]]:
+    """A ``where`` condition keeping the rows whose ``column`` is one of the documents
+    ``sha256s`` (every row when None), and its one positional parameter."""
+    if sha256s is None:
+        return "true", []
+    return f"{column} in (select unnest(?::varchar[]))", [sorted(set(sha256s))]
+
+
 MARTS_SCHEMA = "marts"
 
 
@@ -167,9 +176,9 @@ def replace_rows(con: Any, table: str, sha256s: Iterable[str], rows: list[dict[s
     """
     if table not in DOCUMENT_TABLES:
         raise ValueError(f"not a landing document table: {table}")
-    shas = sorted(set(sha256s))
-    if shas:
-        con.execute(f"delete from landing.{table} where sha256 in (select unnest(?))", [shas])
+    where, params = documents_in("sha256", sha256s)
+    if params[0]:
+        con.execute(f"delete from landing.{table} where {where}", params)
     if not rows:
         return
     columns = [(name, ctype) for name, ctype, *_ in con.execute(f"describe landing.{table}").fetchall()]

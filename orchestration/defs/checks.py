@@ -13,6 +13,7 @@ import dagster as dg
 
 from orchestration.defs.parse import landing_key
 from orchestration.defs.resources import Warehouse
+from orchestration.warehouse import documents_in
 
 # suite name -> (landing table the check is on, index columns naming a failing row)
 LANDING_SUITES = {
@@ -129,9 +130,10 @@ def _landing_documents(con) -> list[str]:
 
 
 def _documents_frame(con, sha256s: list[str], first: bool = True):
-    return con.execute(
-        f"{DOCUMENTS_QUERY} where sha256 in (select unnest(?::varchar[]))", [sorted(sha256s)]
-    ).df()
+    """The documents mart rows of a batch. Every row has a document, so ``first`` (which lets
+    a mart builder take rows without one) is accepted and unused: one builder signature."""
+    where, params = documents_in("sha256", sha256s)
+    return con.execute(f"{DOCUMENTS_QUERY} where {where}", params).df()
 
 
 def _mart_frame(query: str):
@@ -139,11 +141,9 @@ def _mart_frame(query: str):
     also takes rows without a document, so that none escapes)."""
 
     def build(con, sha256s: list[str], first: bool):
+        where, params = documents_in("q.document_sha256", sha256s)
         orphans = " or q.document_sha256 is null" if first else ""
-        return con.execute(
-            f"select * from ({query}) q where q.document_sha256 in (select unnest(?::varchar[])){orphans}",
-            [sorted(sha256s)],
-        ).df()
+        return con.execute(f"select * from ({query}) q where {where}{orphans}", params).df()
 
     return build
 

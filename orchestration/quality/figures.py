@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from orchestration.warehouse import documents_in
+
 __all__ = ["UNIT_FACTORS", "DocumentFigures", "Figure", "TableMeta", "half_unit", "load_documents"]
 
 UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
@@ -91,9 +93,8 @@ class DocumentFigures:
 def load_documents(con: Any, sha256s: Iterable[str] | None = None) -> list[DocumentFigures]:
     """Parsed documents with their tables, cells and keyed narrative figures, in file order:
     every document, or only those named in ``sha256s`` (one batch of a bounded size)."""
-    wanted = None if sha256s is None else sorted(set(sha256s))
-    where = "" if wanted is None else " and sha256 in (select unnest($shas::varchar[]))"
-    params = {} if wanted is None else {"shas": wanted}
+    cond, params = documents_in("sha256", sha256s)
+    where = f" and {cond}"
     docs: dict[str, DocumentFigures] = {}
     for sha, source_file, year in con.execute(
         f"select sha256, source_file, fiscal_year from landing.documents where true{where} order by source_file",

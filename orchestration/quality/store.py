@@ -21,6 +21,7 @@ import pyarrow as pa
 
 from orchestration.quality import figures, identities
 from orchestration.quality.identities import CheckResult
+from orchestration.warehouse import documents_in
 
 __all__ = [
     "CHECKS_VERSION",
@@ -158,10 +159,8 @@ def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> N
     )
     con.execute("begin")
     try:
-        con.execute(
-            "delete from landing.check_results where sha256 in (select unnest(?::varchar[]))",
-            [sorted(set(sha256s))],
-        )
+        where, params = documents_in("sha256", sha256s)
+        con.execute(f"delete from landing.check_results where {where}", params)
         con.execute(
             """
             insert into landing.check_results

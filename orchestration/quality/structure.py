@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from orchestration.quality.figures import UNIT_FACTORS
+from orchestration.warehouse import documents_in
 
 __all__ = ["INDEX_COLUMNS", "STANDARD_TABLES", "cells_frame", "mart_references_frame", "tables_frame"]
 
@@ -59,18 +60,11 @@ def _reread(printed: str | None, unit: str | None) -> Decimal | None:
         return None
 
 
-def _only(column: str, sha256s: list[str] | None) -> tuple[str, list[Any]]:
-    """A ``where`` condition keeping the rows of the documents ``sha256s`` (all when None)."""
-    if sha256s is None:
-        return "true", []
-    return f"{column} in (select unnest(?::varchar[]))", [sorted(set(sha256s))]
-
-
 def cells_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
     """One row per landing cell (of the documents ``sha256s``, or all) with its structural
     invariants as boolean columns. Every invariant reads one document only, so a suite can be
     validated a batch of documents at a time."""
-    where, params = _only("c.sha256", sha256s)
+    where, params = documents_in("c.sha256", sha256s)
     rows = con.execute(
         f"""
         select c.sha256, d.source_file, c.seq, c.table_no, c.section, nullif(c.code, '') as code, c.name,
@@ -136,7 +130,7 @@ def cells_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
 
 def _table_totals(con: Any, sha256s: list[str] | None) -> dict[tuple[str, int], Decimal]:
     """The grand total each table prints (支出总计 of tables 1 and 4, the 合计 row × 合计 column of the others)."""
-    where, params = _only("sha256", sha256s)
+    where, params = documents_in("sha256", sha256s)
     rows = con.execute(
         f"""
         select sha256, table_no, cast(amount_yuan as varchar) from landing.cells
@@ -162,7 +156,7 @@ def _same_scale(total: Decimal | None, reference: Decimal | None) -> bool:
 def tables_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
     """One row per parsed document (of ``sha256s``, or all) × standard table (1–9): is it there,
     is its unit known, is it to scale?"""
-    where, params = _only("d.sha256", sha256s)
+    where, params = documents_in("d.sha256", sha256s)
     rows = con.execute(
         f"""
         select d.sha256, d.source_file, n.table_no, t.table_no is not null as present, t.unit,
@@ -188,7 +182,7 @@ def tables_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:
     # every table's grand total is of the size of table 3's (table 8's of table 5's basic spending,
     # which it equals): a factor of 10,000 means 元 read as 万元 or the reverse
     totals = _table_totals(con, sha256s)
-    where, params = _only("sha256", sha256s)
+    where, params = documents_in("sha256", sha256s)
     basic = {
         (sha, 5): Decimal(a)
         for sha, a in con.execute(
