@@ -119,6 +119,8 @@ def _job_result(m: RunMeasure, warehouse: Path, n_docs: int) -> dict[str, Any]:
         "cpu_s": m.cpu_s,
         "peak_rss_bytes": m.peak_rss,
         "peak_pss_bytes": m.peak_pss,
+        "peak_step": m.peak_step,
+        "peak_parts_bytes": m.peak_parts,
         "returncode": m.returncode,
         "parsed": parsed,
         "to_parse_logged": m.to_parse_logged,

@@ -73,6 +73,8 @@ class RunMeasure:
     stderr: str
     started_utc: datetime
     steps: dict[str, float] = field(default_factory=dict)
+    peak_step: str | None = None  # the Dagster step running when the PSS sum peaked
+    peak_parts: dict[str, int] = field(default_factory=dict)  # process kind -> PSS at the peak
 
     @property
     def to_parse_logged(self) -> int | None:
@@ -97,7 +99,21 @@ class _TreeSampler:
         self.cpu: dict[tuple[int, float], float] = {}
         self.peak_rss = 0
         self.peak_pss = 0
+        self.peak_at: datetime | None = None  # UTC, like the log's timestamps
+        self.peak_parts: dict[str, int] = {}
         self.samples = 0
+
+    def _kind(self, p: psutil.Process) -> str:
+        """What a process of the tree is: the run itself, a parse worker (forkserver), dbt, other."""
+        if p.pid == self.root.pid:
+            return "main"
+        try:
+            cmd = " ".join(p.cmdline())
+        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+            return "other"
+        if "multiprocessing" in cmd or "forkserver" in cmd:
+            return "parse workers"
+        return "dbt" if "dbt" in cmd else "other"
 
     def sample(self) -> None:
         try:
@@ -119,13 +135,18 @@ class _TreeSampler:
         # PSS reads /proc/<pid>/smaps_rollup: ~4 ms per process, 16 % of a core at every sample.
         # Read it every PSS_EVERY samples, and whenever the RSS sum is near its peak so far.
         if self.samples % PSS_EVERY == 0 or rss >= self.peak_rss * 0.95:
-            pss = 0
+            parts: dict[str, int] = {}
             for p in alive:
                 try:
-                    pss += getattr(p.memory_full_info(), "pss", 0)
+                    one = getattr(p.memory_full_info(), "pss", 0)
                 except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
                     continue
-            self.peak_pss = max(self.peak_pss, pss)
+                kind = self._kind(p)
+                parts[kind] = parts.get(kind, 0) + one
+            pss = sum(parts.values())
+            if pss > self.peak_pss:
+                self.peak_pss, self.peak_parts = pss, parts
+                self.peak_at = datetime.now(UTC).replace(tzinfo=None)
         self.peak_rss = max(self.peak_rss, rss)
         self.samples += 1
 
@@ -162,6 +183,8 @@ def run_tree(cmd: list[str], env: dict[str, str], cwd: Path, log_dir: Path) -> R
         stderr=stderr,
         started_utc=started_utc,
         steps=step_durations(stderr),
+        peak_step=step_at(stderr, sampler.peak_at),
+        peak_parts=sampler.peak_parts,
     )
 
 
@@ -193,6 +216,19 @@ def step_durations(log: str) -> dict[str, float]:
         elif step in starts:
             out[step] = (ts - starts[step]).total_seconds()
     return out
+
+
+def step_at(log: str, when: datetime | None) -> str | None:
+    """The step running at ``when`` (UTC) by the log's step events (1 s resolution): its name,
+    or "after <step>" between steps, or "start-up" before the first."""
+    if when is None:
+        return None
+    last = "start-up"
+    for m in _STEP.finditer(log):
+        if datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S") > when:
+            break
+        last = m.group("step") if m.group("event") == "STEP_START" else f"after {m.group('step')}"
+    return last
 
 
 def parse_progress(log: str) -> list[tuple[int, float]]:

@@ -87,6 +87,12 @@ def _within_run(points: list[tuple[int, float]], share: float = 0.2) -> tuple[fl
     return first_t / first_n, (points[-1][1] - cut_t) / (total - cut_n), first_n
 
 
+def _peak_where(run: dict) -> str:
+    parts = sorted(run.get("peak_parts_bytes", {}).items(), key=lambda kv: -kv[1])
+    split = ", ".join(f"{kind} {b / 2**20:.0f} MiB" for kind, b in parts)
+    return f"{run['peak_pss_bytes'] / 2**20:.0f} MiB during {run['peak_step']} ({split})"
+
+
 def _linearity(large: float | None, small: float | None) -> float | None:
     if large is None or not small:
         return None
@@ -291,6 +297,14 @@ def render(res: dict[str, Any]) -> str:
     out += ["", "Slowest steps of each cold run (Dagster step events):", ""]
     out += [f"- {name}: {_steps(e['cold'])}" for name, e in entries]
     out += [f"- {name} forced re-run: {_steps(e['forced'])}" for name, e in entries if "forced" in e]
+    peaks = [
+        f"- {name} {k}: {_peak_where(e[k])}"
+        for name, e in entries
+        for k in ("cold", "forced")
+        if k in e and e[k].get("peak_step")
+    ]
+    if peaks:
+        out += ["", "Where the PSS peak was (the step running then; PSS per kind of process):", "", *peaks]
     out += [
         "",
         "dbt build of each run (`run_results.json`: nodes, elapsed, thread seconds by type; slowest nodes):",
