@@ -16,6 +16,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.defs.resources import Warehouse
+from orchestration.memory import release_memory
 from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import warehouse_lock
 
@@ -63,6 +64,7 @@ def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, wa
     os.environ["BUDGET_WAREHOUSE"] = str(warehouse.file)
     # dbt writes the warehouse: hold the same lock as every other writer (re-entrant for `budget run`)
     with warehouse_lock(warehouse.file, log=context.log.info):
+        release_memory()  # this process waits while dbt works: the run's peak is here
         yield from dbt.cli(["build"], context=context).stream()
         prune_dbt_targets(Path(dbt_project.project_dir) / "target")
 
