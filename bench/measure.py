@@ -46,10 +46,7 @@ _FINISHED = re.compile(r"in (?P<d>(?:\d+(?:\.\d+)?(?:ms|s|m|h)\s*)+)\.?\s*$")
 _DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|s|m|h)")
 _UNIT_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0}
 _TO_PARSE = re.compile(r"(\d+) to parse")
-# The parse asset's log: the step's start, and each batch written ("landing: wrote 8 documents (88 this run)").
-_PARSE_START = re.compile(
-    r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} .* - parsed_documents - STEP_START", re.MULTILINE
-)
+# Each batch the parse asset wrote ("landing: wrote 8 documents (88 this run)").
 _PARSE_WROTE = re.compile(
     r"^(?P<ts>\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) [+-]\d{4} .*landing: wrote \d+ documents \((?P<n>\d+) this run\)",
     re.MULTILINE,
@@ -101,19 +98,22 @@ class _TreeSampler:
         self.peak_pss = 0
         self.peak_at: datetime | None = None  # UTC, like the log's timestamps
         self.peak_parts: dict[str, int] = {}
+        self.kinds: dict[tuple[int, float], str] = {}  # a process's kind, read once from its cmdline
         self.samples = 0
 
     def _kind(self, p: psutil.Process) -> str:
         """What a process of the tree is: the run itself, a parse worker (forkserver), dbt, other."""
         if p.pid == self.root.pid:
             return "main"
-        try:
-            cmd = " ".join(p.cmdline())
-        except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
-            return "other"
-        if "multiprocessing" in cmd or "forkserver" in cmd:
-            return "parse workers"
-        return "dbt" if "dbt" in cmd else "other"
+        key = (p.pid, p.create_time())
+        if key not in self.kinds:
+            try:
+                cmd = " ".join(p.cmdline())
+            except (psutil.NoSuchProcess, psutil.AccessDenied, psutil.ZombieProcess):
+                return "other"
+            is_worker = "multiprocessing" in cmd or "forkserver" in cmd
+            self.kinds[key] = "parse workers" if is_worker else "dbt" if "dbt" in cmd else "other"
+        return self.kinds[key]
 
     def sample(self) -> None:
         try:
@@ -195,6 +195,11 @@ def run_budget(raw_dir: Path, warehouse: Path, log_dir: Path, *args: str) -> Run
     return run_tree([sys.executable, "-m", "orchestration.cli", "run", *args], env, PROJECT_ROOT, log_dir)
 
 
+def _ts(m: re.Match) -> datetime:
+    """The log line's time (UTC, to the second) of a match with a ``ts`` group."""
+    return datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S")
+
+
 def _seconds(text: str) -> float:
     return sum(float(n) * _UNIT_SECONDS[u] for n, u in _DURATION_PART.findall(text))
 
@@ -205,7 +210,7 @@ def step_durations(log: str) -> dict[str, float]:
     starts: dict[str, datetime] = {}
     out: dict[str, float] = {}
     for m in _STEP.finditer(log):
-        ts = datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S")
+        ts = _ts(m)
         step, event = m.group("step"), m.group("event")
         if event == "STEP_START":
             starts[step] = ts
@@ -225,7 +230,7 @@ def step_at(log: str, when: datetime | None) -> str | None:
         return None
     last = "start-up"
     for m in _STEP.finditer(log):
-        if datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S") > when:
+        if _ts(m) > when:
             break
         last = m.group("step") if m.group("event") == "STEP_START" else f"after {m.group('step')}"
     return last
@@ -234,14 +239,13 @@ def step_at(log: str, when: datetime | None) -> str | None:
 def parse_progress(log: str) -> list[tuple[int, float]]:
     """(documents written so far, seconds since the parse step started), one point per batch the
     parse asset wrote: how the cost per document evolves as the warehouse fills (1 s resolution)."""
-    start = _PARSE_START.search(log)
+    start = next(
+        (m for m in _STEP.finditer(log) if m.group("step") == "parsed_documents" and m.group("event") == "STEP_START"),
+        None,
+    )
     if not start:
         return []
-    t0 = datetime.strptime(start.group("ts"), "%Y-%m-%d %H:%M:%S")
-    return [
-        (int(m.group("n")), (datetime.strptime(m.group("ts"), "%Y-%m-%d %H:%M:%S") - t0).total_seconds())
-        for m in _PARSE_WROTE.finditer(log)
-    ]
+    return [(int(m.group("n")), (_ts(m) - _ts(start)).total_seconds()) for m in _PARSE_WROTE.finditer(log)]
 
 
 def parsed_since(warehouse: Path, since_utc: datetime) -> int:
