@@ -12,7 +12,6 @@ after ``malloc_trim`` (docs/benchmarks.md).
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import gc
 
 import pyarrow as pa
@@ -30,8 +29,6 @@ def release_memory() -> int:
     """Collect garbage and ask glibc to return free heap pages (``malloc_trim``); returns 1 if
     glibc released memory, 0 if not or not on glibc."""
     gc.collect()
-    libc = ctypes.util.find_library("c")
-    if not libc:
-        return 0
-    trim = getattr(ctypes.CDLL(libc), "malloc_trim", None)
+    # the process's own symbols, libc's among them (find_library would run ldconfig each call)
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)
     return int(trim(0)) if trim else 0

@@ -176,8 +176,9 @@ def replace_rows(con: Any, table: str, sha256s: Iterable[str], rows: list[dict[s
     """
     if table not in DOCUMENT_TABLES:
         raise ValueError(f"not a landing document table: {table}")
-    where, params = documents_in("sha256", sha256s)
-    if params[0]:
+    shas = list(sha256s)
+    if shas:
+        where, params = documents_in("sha256", shas)
         con.execute(f"delete from landing.{table} where {where}", params)
     if not rows:
         return
