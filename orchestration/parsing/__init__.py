@@ -9,7 +9,16 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ParseError
-from .model import Cell, DocumentMeta, Indicator, NarrativeFigure, ParsedDocument, Project, TableInfo
+from .model import (
+    Cell,
+    DocumentMeta,
+    Indicator,
+    NarrativeFigure,
+    ParsedDocument,
+    Problem,
+    Project,
+    TableInfo,
+)
 
 __all__ = [
     "Cell",
@@ -18,6 +27,7 @@ __all__ = [
     "NarrativeFigure",
     "ParseError",
     "ParsedDocument",
+    "Problem",
     "Project",
     "TableInfo",
     "parse_document",

@@ -17,6 +17,7 @@ __all__ = [
     "Indicator",
     "NarrativeFigure",
     "ParsedDocument",
+    "Problem",
     "Project",
     "TableInfo",
 ]
@@ -98,12 +99,30 @@ class Project:
 
 
 @dataclass
+class Problem:
+    """Something printed that the parser could not read: the document's error, never a silent loss.
+
+    ``check`` names the document-level check that found it (``unread_figures``: a number printed
+    inside a table's region that no cell holds; ``unknown_row``: a body row of a coded table with
+    no code that is not a known total/label row). The pipeline holds back a document with problems.
+    """
+
+    check: str
+    message: str  # one line, naming what was printed and where
+    table_no: int | None = None
+    page: int | None = None
+    line: int | None = None
+    printed: str | None = None  # the text as printed
+
+
+@dataclass
 class ParsedDocument:
     document: DocumentMeta
     tables: list[TableInfo] = field(default_factory=list)
     cells: list[Cell] = field(default_factory=list)
     narrative: list[NarrativeFigure] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict; Decimals become strings so no digit is lost."""
