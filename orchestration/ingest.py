@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from orchestration.parsing.source import PDF_SUFFIXES, TEXT_SUFFIXES
-from orchestration.warehouse import PARSER_VERSION, ensure_landing, replace_rows
+from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, replace_rows
 
 __all__ = [
     "IGNORED_NAMES",
@@ -31,6 +31,7 @@ __all__ = [
     "load_parses",
     "parse_many",
     "parse_rows",
+    "problem_rows",
     "quarantine_row",
     "scan_raw",
     "up_to_date",
@@ -117,6 +118,23 @@ def _without_file(message: str, path: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
+
+
+def problem_rows(sha256: str, problems: Iterable[Any]) -> list[dict[str, Any]]:
+    """The landing.parse_problems rows of a parse: what the document prints that was not read."""
+    return [
+        {
+            "sha256": sha256,
+            "seq": i,
+            "check_name": p.check,
+            "message": " ".join(p.message.split())[:MESSAGE_CHARS],
+            "table_no": p.table_no,
+            "page": p.page,
+            "line": p.line,
+            "printed": p.printed,
+        }
+        for i, p in enumerate(problems)
+    ]
 
 
 def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str, Any]]]:
@@ -208,6 +226,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
         ],
         "projects": [],
         "indicators": [],
+        "parse_problems": problem_rows(sha256, doc.problems),
     }
     for p_seq, p in enumerate(doc.projects):
         rows["projects"].append(
@@ -352,7 +371,7 @@ def load_parses(con: Any, results: dict[str, dict[str, list[dict[str, Any]]]]) -
     shas = list(results)
     con.execute("begin")
     try:
-        for table in ("documents", "tables", "cells", "narrative", "projects", "indicators", "quarantine"):
+        for table in DOCUMENT_TABLES:
             rows = [row for parsed in results.values() for row in parsed.get(table, [])]
             replace_rows(con, table, shas, rows)
         con.execute("commit")

@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 __all__ = [
     "DOCUMENT_TABLES",
+    "GATE_TABLES",
     "LANDING_DDL",
     "LOCK_TIMEOUT_ENV",
     "MARTS_SCHEMA",
@@ -136,10 +137,45 @@ create table if not exists landing.quarantine (
     parser_version varchar not null,
     seen_at timestamp not null
 );
+create table if not exists landing.parse_problems (
+    sha256 varchar not null,
+    seq integer not null,           -- order of the problem in the document
+    check_name varchar not null,    -- unread_figures | unknown_row | ocr_unverified | ...
+    message varchar not null,
+    table_no integer,
+    page integer,
+    line integer,
+    printed varchar                 -- the text as printed
+);
+create table if not exists landing.held_back (
+    sha256 varchar not null,
+    source_file varchar not null,
+    check_name varchar not null,    -- the blocking check the document fails (a suite's or a parse problem's)
+    suite varchar not null,         -- landing_cells | landing_tables | landing_documents | parse_problems
+    failing_rows integer not null,  -- cells, tables or problems that fail it
+    tables varchar,                 -- comma-separated table numbers involved
+    pages varchar,                  -- comma-separated PDF pages
+    lines varchar,                  -- comma-separated lines (text extractions)
+    printed varchar,                -- a few of the printed strings involved, ' | '-separated
+    message varchar not null,       -- one line: what fails, where, as printed
+    parser_version varchar,
+    held_at timestamp not null
+);
 """
 
 # Tables holding one document's parse, keyed by sha256.
-DOCUMENT_TABLES = ("documents", "tables", "cells", "narrative", "projects", "indicators", "quarantine")
+DOCUMENT_TABLES = (
+    "documents",
+    "tables",
+    "cells",
+    "narrative",
+    "projects",
+    "indicators",
+    "parse_problems",
+    "quarantine",
+)
+# Tables the per-document gate writes (orchestration.quality.gate), keyed by sha256 too.
+GATE_TABLES = ("held_back",)
 
 
 def ensure_landing(con: Any) -> None:
@@ -174,7 +210,7 @@ def replace_rows(con: Any, table: str, sha256s: Iterable[str], rows: list[dict[s
     Columns are matched by name; values go in as an Arrow table of strings/ints and
     DuckDB casts them to the declared column types.
     """
-    if table not in DOCUMENT_TABLES:
+    if table not in DOCUMENT_TABLES + GATE_TABLES:
         raise ValueError(f"not a landing document table: {table}")
     shas = list(sha256s)
     if shas:

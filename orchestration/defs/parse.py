@@ -32,6 +32,8 @@ LANDING_DESCRIPTIONS = {
     "narrative": "Figures of the narrative (编制说明, 三公, 政府采购, 绩效目标), converted from 万元 to yuan.",
     "projects": "Projects (项目经费情况说明 / 绩效目标表) with their amounts.",
     "indicators": "Performance indicators of each project (一级/二级/三级, target value).",
+    "parse_problems": "What a document prints that the parser could not read (unread figures, unknown rows): "
+    "a document with problems is held back.",
     "quarantine": "Files that could not be parsed, with a one-line reason; the raw file stays in place.",
 }
 # Parsed documents are written in batches: whichever comes first.
