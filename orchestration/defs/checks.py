@@ -1,10 +1,16 @@
-"""Blocking Great Expectations checks: on the landing tables (our parse) and on the marts (their grain).
+"""The per-document gate before dbt, and the blocking Great Expectations checks on the marts after it.
 
-Two multi-check steps, one before dbt (landing) and one after (marts), share one GE context per
-process (``gx_runner`` caches it), so ``import great_expectations`` is paid once per run in the
-in-process executor. Each suite is validated ``BATCH_DOCUMENTS`` documents at a time and the
-outcomes merged, so memory stays flat as the warehouse grows. A landing failure blocks every dbt model downstream of the landing tables;
-the check metadata names the documents, tables and rows that failed.
+``landing/held_back`` evaluates the blocking checks of every parsed document (the landing GE
+suites and "no parse problem", ``orchestration.quality.gate``) and writes the documents that fail
+them to ``landing.held_back``: dbt keeps their rows out of the marts and builds the marts from
+every other document. Its check ``document_gate`` (severity ERROR, not blocking) names the
+held-back documents and why, so the run succeeds with a failed check; ``no_systemic_failure``
+(blocking) stops the run before dbt when one check fails for most documents (our fault, not
+theirs). The mart suites (grain, references) stay blocking: a failure there is systemic by nature.
+
+GE's context is built once per process (``gx_runner`` caches it), so ``import great_expectations``
+is paid once per run in the in-process executor. Each suite is validated ``BATCH_DOCUMENTS``
+documents at a time, so memory stays flat as the warehouse grows.
 """
 
 import time
@@ -13,19 +19,12 @@ import dagster as dg
 
 from orchestration.defs.parse import landing_key
 from orchestration.defs.resources import Warehouse
-from orchestration.warehouse import documents_in
+from orchestration.quality.gate import BATCH_DOCUMENTS, GATE_CHECK, SYSTEMIC_CHECK
+from orchestration.warehouse import documents_in, warehouse_lock
 
-# suite name -> (landing table the check is on, index columns naming a failing row)
-LANDING_SUITES = {
-    "landing_cells": ("cells", ["source_file", "table_no", "code", "name", "column_label", "locator"]),
-    "landing_tables": ("tables", ["source_file", "table_no"]),
-    "landing_documents": ("documents", ["source_file"]),
-}
-DOCUMENTS_QUERY = """
-    select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
-"""
-# Documents whose rows one validation reads: bounds the memory of the checks, whatever the warehouse.
-BATCH_DOCUMENTS = 200
+HELD_BACK_KEY = landing_key("held_back")
+# Held-back documents listed one by one in the metadata of the gate's check.
+METADATA_DOCUMENTS = 100
 
 # suite name -> (mart, query producing the frame or the name of a frame builder in
 # orchestration.quality.structure, index columns). Amounts leave DuckDB as text.
@@ -44,8 +43,11 @@ MART_SUITES = {
     "mart_dim_document": (
         "dim_document",
         """
-        select document_sha256, source_file, disclosure_key,
-               count(*) filter (where is_selected) over (partition by disclosure_key) as selected_in_disclosure
+        select document_sha256, source_file, disclosure_key, status,
+               count(*) filter (where is_selected) over (partition by disclosure_key)
+                 = least(1, count(*) filter (where status = 'loaded') over (partition by disclosure_key))
+                 as one_selected_when_loaded,
+               not (is_selected and status <> 'loaded') as held_back_not_selected
         from marts.dim_document
     """,
         ["source_file", "disclosure_key"],
@@ -55,11 +57,15 @@ MART_SUITES = {
         """
         select r.check_result_id, r.document_sha256, r.source_file, r.check_name, r.outcome,
                d.document_sha256 is not null as document_known,
+               -- a comparison (terms summed on the B side) carries both figures, the difference and the
+               -- allowance; a layout finding (structure_findings: nothing summed) carries no figure B
                r.outcome not in ('pass', 'fail')
+                 or (r.term_count = 0 and r.figure_b_yuan is null and r.difference_yuan is null)
                  or (r.figure_a_yuan is not null and r.figure_b_yuan is not null
                      and r.difference_yuan = r.figure_a_yuan - r.figure_b_yuan and r.allowance_yuan >= 0)
                  as figures_complete,
-               r.outcome <> 'fail' or abs(r.difference_yuan) > r.allowance_yuan as fail_exceeds_allowance
+               r.outcome <> 'fail' or r.term_count = 0 or abs(r.difference_yuan) > r.allowance_yuan
+                 as fail_exceeds_allowance
         from marts.fact_check_result r left join marts.dim_document d using (document_sha256)
     """,
         ["source_file", "check_name"],
@@ -67,6 +73,132 @@ MART_SUITES = {
     # every mart with a document_sha256 column (today's and tomorrow's) references dim_document
     "mart_document_references": ("dim_document", "mart_references_frame", ["mart", "source_file"]),
 }
+
+
+def _gate_result(outcome, released: list[str]) -> dg.AssetCheckResult:
+    """Failed (ERROR, not blocking) when documents are held back: which, and why."""
+    held = outcome.held_back
+    documents = [
+        {
+            "document": holds[0].source_file,
+            "sha256": sha,
+            "checks": [h.check for h in holds],
+            "reasons": [h.message for h in holds],
+            "pages": sorted({p for h in holds for p in h.pages}),
+            "printed": [p for h in holds for p in h.printed],
+        }
+        for sha, holds in held.items()
+    ]
+    names = ", ".join(f"{d['document']} ({', '.join(d['checks'])})" for d in documents[:10])
+    description = (
+        f"{len(held)} of {outcome.evaluated} documents held back, kept out of the marts: {names}"
+        + (" …" if len(held) > 10 else "")
+        if held
+        else f"all {outcome.evaluated} documents pass every blocking check"
+    )
+    return dg.AssetCheckResult(
+        check_name=GATE_CHECK,
+        passed=not held,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description + (f"; released: {', '.join(released)}" if released else ""),
+        metadata={
+            "documents_evaluated": outcome.evaluated,
+            "documents_held_back": len(held),
+            "held_back_by_check": dg.MetadataValue.json(dict(sorted(outcome.documents_by_check().items()))),
+            "held_back_documents": dg.MetadataValue.json(documents[:METADATA_DOCUMENTS]),
+            "released": dg.MetadataValue.json(released),
+            "held_back": dg.MetadataValue.md(_held_back_table(held)),
+        },
+    )
+
+
+def _held_back_table(held: dict) -> str:
+    if not held:
+        return "none"
+    return "| document | check | failing | pages | reason |\n|---|---|---|---|---|\n" + "\n".join(
+        f"| {h.source_file} | {h.check} | {h.rows} | {','.join(map(str, sorted(h.pages)))} "
+        f"| {h.message.replace('|', '/')} |"
+        for holds in list(held.values())[:METADATA_DOCUMENTS]
+        for h in holds
+    )
+
+
+def _systemic_result(outcome) -> dg.AssetCheckResult:
+    """Failed (blocking) when one check fails for most documents: the run stops before the marts."""
+    from orchestration.quality.gate import SYSTEMIC_MIN_DOCUMENTS, SYSTEMIC_SHARE
+
+    systemic = outcome.systemic()
+    by_check = outcome.documents_by_check()
+    worst = max(by_check.items(), key=lambda kv: (kv[1], kv[0]), default=None)
+    if systemic:
+        description = "systemic failure, no mart rebuilt: " + "; ".join(s.message for s in systemic)
+    else:
+        description = "no blocking check fails for most documents" + (
+            f" (most: {worst[0]}, {worst[1]} of {outcome.evaluated})" if worst else ""
+        )
+    return dg.AssetCheckResult(
+        check_name=SYSTEMIC_CHECK,
+        passed=not systemic,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=description,
+        metadata={
+            "documents_evaluated": outcome.evaluated,
+            "failing_documents_by_check": dg.MetadataValue.json(dict(sorted(by_check.items()))),
+            "unattributed_failures": dg.MetadataValue.json(outcome.unattributed),
+            "threshold": f"more than {SYSTEMIC_SHARE:.0%} of the documents and at least {SYSTEMIC_MIN_DOCUMENTS}",
+        },
+    )
+
+
+@dg.asset(
+    key=HELD_BACK_KEY,
+    group_name="staging",
+    deps=[landing_key(t) for t in ("documents", "tables", "cells", "parse_problems")],
+    kinds={"python", "duckdb"},
+    description="Documents held back from the marts, one row per document × blocking check it fails (the "
+    "landing GE suites, parse problems), with the failing rows, pages and printed text; landing.held_back.",
+    check_specs=[
+        dg.AssetCheckSpec(
+            GATE_CHECK,
+            asset=HELD_BACK_KEY,
+            blocking=False,
+            description="Every document passes the blocking checks; the ones that do not are held back "
+            "(named here with their reasons) and the marts are built from the others.",
+        ),
+        dg.AssetCheckSpec(
+            SYSTEMIC_CHECK,
+            asset=HELD_BACK_KEY,
+            blocking=True,
+            description="No blocking check fails for most documents (more than half and at least 3): "
+            "that would be the parser's or the pipeline's fault, and stops the run before the marts.",
+        ),
+    ],
+)
+def held_back(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    from orchestration.quality.gate import evaluate_gate, held_back_files, summarise, write_held_back
+    from orchestration.quality.gx_runner import context_load_seconds
+
+    started = time.perf_counter()
+    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect() as con:
+        before = held_back_files(con)
+        outcome = evaluate_gate(con)
+        write_held_back(con, outcome)
+    released = outcome.released(before)
+    for holds in outcome.held_back.values():
+        context.log.warning(f"held back {holds[0].source_file}: " + "; ".join(h.message for h in holds))
+    if released:
+        context.log.info(f"released (they pass now): {', '.join(released)}")
+    return dg.MaterializeResult(
+        metadata={
+            "documents_evaluated": outcome.evaluated,
+            "documents_held_back": len(outcome.held_back),
+            "by_check": summarise(outcome.holds) or "none",
+            "released": len(released),
+            "seconds": round(time.perf_counter() - started, 3),
+            "ge_context_load_seconds": round(context_load_seconds() or 0.0, 3),
+        },
+        check_results=[_gate_result(outcome, released), _systemic_result(outcome)],
+    )
 
 
 def _result(context, asset_key: dg.AssetKey, suite: str, outcome, seconds: float) -> dg.AssetCheckResult:
@@ -119,23 +251,6 @@ def _validate_in_batches(con, suite: str, build, documents: list[str], index: li
     return merge_outcomes(outcomes)
 
 
-def _landing_documents(con) -> list[str]:
-    return [
-        sha
-        for (sha,) in con.execute(
-            "select sha256 from landing.documents union select sha256 from landing.tables "
-            "union select sha256 from landing.cells order by 1"
-        ).fetchall()
-    ]
-
-
-def _documents_frame(con, sha256s: list[str], first: bool = True):
-    """The documents mart rows of a batch. Every row has a document, so ``first`` (which lets
-    a mart builder take rows without one) is accepted and unused: one builder signature."""
-    where, params = documents_in("sha256", sha256s)
-    return con.execute(f"{DOCUMENTS_QUERY} where {where}", params).df()
-
-
 def _mart_frame(query: str):
     """A builder of the rows of ``query`` that belong to a batch of documents (the first batch
     also takes rows without a document, so that none escapes)."""
@@ -146,37 +261,6 @@ def _mart_frame(query: str):
         return con.execute(f"select * from ({query}) q where {where}{orphans}", params).df()
 
     return build
-
-
-@dg.multi_asset_check(
-    specs=[
-        dg.AssetCheckSpec(
-            name=suite, asset=landing_key(table), blocking=True, description=f"GE suite `{suite}`"
-        )
-        for suite, (table, _) in LANDING_SUITES.items()
-    ],
-    can_subset=True,
-)
-def landing_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-    """Our parse: every cell re-reads to its amount, codes and rows are complete, nine tables with units."""
-    from orchestration.quality.structure import cells_frame, tables_frame
-
-    builders = {
-        "landing_cells": lambda con, shas, first: cells_frame(con, shas),
-        "landing_tables": lambda con, shas, first: tables_frame(con, shas),
-        "landing_documents": _documents_frame,
-    }
-    selected = {key.name for key in context.selected_asset_check_keys}
-    with warehouse.connect(read_only=True) as con:
-        documents = _landing_documents(con)
-        for suite, build in builders.items():
-            if suite not in selected:
-                continue
-            started = time.perf_counter()
-            outcome = _validate_in_batches(con, suite, build, documents, LANDING_SUITES[suite][1])
-            yield _result(
-                context, landing_key(LANDING_SUITES[suite][0]), suite, outcome, time.perf_counter() - started
-            )
 
 
 @dg.multi_asset_check(
@@ -213,4 +297,4 @@ def mart_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehou
             yield _result(context, dg.AssetKey(mart), suite, outcome, time.perf_counter() - started)
 
 
-defs = dg.Definitions(asset_checks=[landing_expectations, mart_expectations])
+defs = dg.Definitions(assets=[held_back], asset_checks=[mart_expectations])

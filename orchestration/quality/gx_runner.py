@@ -22,6 +22,7 @@ __all__ = [
     "EXPECTATIONS_DIR",
     "ExpectationOutcome",
     "SuiteOutcome",
+    "check_name",
     "context_load_seconds",
     "merge_outcomes",
     "validate",
@@ -44,6 +45,8 @@ class ExpectationOutcome:
     sample: list[Any] = field(default_factory=list)
     # the failing rows, named by the suite's index columns (document, table, row …)
     rows: list[dict[str, Any]] = field(default_factory=list)
+    # what the expectation asserts, in a word: its ``meta.check`` in the suite, else derived
+    check: str = ""
 
 
 @dataclass
@@ -100,11 +103,14 @@ def _context() -> Any:
     return context, source
 
 
-def validate(suite_name: str, frame: Any, index_columns: list[str] | None = None) -> SuiteOutcome:
+def validate(
+    suite_name: str, frame: Any, index_columns: list[str] | None = None, max_rows: int | None = MAX_ROWS
+) -> SuiteOutcome:
     """Validate ``frame`` (a pandas DataFrame) against the named suite.
 
     ``index_columns`` name the failing rows in the outcome (e.g. the document and table), so a
-    blocking failure says which documents it stops.
+    blocking failure says which documents it stops; ``max_rows`` of them are kept per
+    expectation (None: all, as the per-document gate needs).
     """
     context, source = _context()
     suite = context.suites.get(suite_name)
@@ -134,13 +140,39 @@ def validate(suite_name: str, frame: Any, index_columns: list[str] | None = None
             success=bool(r.success),
             unexpected_count=r.result.get("unexpected_count"),
             sample=[_plain(v) for v in (r.result.get("partial_unexpected_list") or [])[:SAMPLE_SIZE]],
-            rows=[_plain(v) for v in (r.result.get("unexpected_index_list") or [])[:MAX_ROWS]],
+            rows=[_plain(v) for v in (r.result.get("unexpected_index_list") or [])[:max_rows]],
+            check=check_name(
+                r.expectation_config.type, r.expectation_config.kwargs, r.expectation_config.meta
+            ),
         )
         for r in result.results
     ]
     return SuiteOutcome(
         suite=suite_name, rows=len(frame), success=bool(result.success), expectations=outcomes
     )
+
+
+# Short names of expectation types, for a check named by its column (``code_format``).
+_TYPE_WORDS = {
+    "expect_column_values_to_not_be_null": "present",
+    "expect_column_values_to_match_regex": "format",
+    "expect_column_values_to_be_in_set": "in_set",
+    "expect_column_values_to_be_between": "in_range",
+    "expect_column_values_to_be_unique": "unique",
+    "expect_compound_columns_to_be_unique": "unique",
+}
+
+
+def check_name(expectation: str, kwargs: dict[str, Any], meta: dict[str, Any] | None) -> str:
+    """What an expectation asserts, in a word: its ``meta.check`` when the suite names it, the column
+    of a derived boolean expected true (``amount_matches_printed``), else column + type
+    (``code_format``, ``fiscal_year_in_range``)."""
+    if meta and meta.get("check"):
+        return str(meta["check"])
+    column = kwargs.get("column") or "_".join(kwargs.get("column_list") or []) or "table"
+    if expectation == "expect_column_values_to_be_in_set" and list(kwargs.get("value_set") or []) == [True]:
+        return column
+    return f"{column}_{_TYPE_WORDS.get(expectation, expectation.removeprefix('expect_'))}"
 
 
 def merge_outcomes(outcomes: list[SuiteOutcome]) -> SuiteOutcome:
@@ -162,6 +194,7 @@ def merge_outcomes(outcomes: list[SuiteOutcome]) -> SuiteOutcome:
                 unexpected_count=sum(counts) if counts else None,
                 sample=[v for p in parts for v in p.sample][:SAMPLE_SIZE],
                 rows=[r for p in parts for r in p.rows][:MAX_ROWS],
+                check=e.check,
             )
         )
     return SuiteOutcome(
