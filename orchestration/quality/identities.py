@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from orchestration.quality.figures import DocumentFigures, Figure, rows_of
+from orchestration.quality.structure_findings import STRUCTURE_CHECKS
 
 __all__ = ["CHECKS", "OUTCOMES", "CheckResult", "evaluate", "evaluate_all"]
 
@@ -589,6 +590,7 @@ CHECKS = (
         "The narrative's 万元 figures = the table figures they state.",
         narrative_equals_tables,
     ),
+    *(Check(*spec) for spec in STRUCTURE_CHECKS),  # layouts publishers vary (structure_findings)
 )
 
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.quality import figures, identities
+from orchestration.quality import figures, identities, structure_findings
 from orchestration.quality.identities import CheckResult
 from orchestration.warehouse import documents_in
 
@@ -34,7 +34,7 @@ __all__ = [
 
 # The code that computes a result: when it changes, every document is checked again.
 CHECKS_VERSION = hashlib.sha256(
-    b"".join(Path(m.__file__).read_bytes() for m in (figures, identities))
+    b"".join(Path(m.__file__).read_bytes() for m in (figures, identities, structure_findings))
 ).hexdigest()[:16]
 
 CHECK_RESULTS_DDL = """
