@@ -1,5 +1,8 @@
--- One row per parsed file, with the keys that tie files to departments and disclosures, and the
--- choice of one file per disclosure (department × fiscal year × budget kind), in this order:
+-- One row per parsed file, with the keys that tie files to departments and disclosures, its status
+-- (loaded, or held_back when it fails a blocking check of the per-document gate: stg_held_back), and the
+-- choice of one file per disclosure (department × fiscal year × budget kind) among the loaded ones, in
+-- this order (a held-back file is never chosen: its disclosure falls back on another file of it, e.g. the
+-- text extraction of a held-back PDF, or has no file in the facts):
 --   1. a PDF over a text extraction (the published artefact, with page numbers for provenance;
 --      text extractions lose 单位 lines and add OCR noise);
 --   2. the newer version: a corrected file supersedes the one it replaces. A file's version time
@@ -25,9 +28,19 @@ fetches as (
     group by document_sha256
 ),
 
+held_back as (
+    select
+        document_sha256,
+        string_agg(check_name, ', ' order by check_name) as held_back_checks
+    from {{ ref('stg_held_back') }}
+    group by document_sha256
+),
+
 keyed as (
     select
         documents.*,
+        case when held_back.document_sha256 is null then 'loaded' else 'held_back' end as status,
+        held_back.held_back_checks,
         -- the file name without folder or suffix: the fallback identity when metadata is missing
         regexp_replace(regexp_replace(documents.source_file, '^.*/', ''), '\.[^.]*$', '') as file_stem,
         fetches.first_fetched_at,
@@ -36,6 +49,7 @@ keyed as (
     from documents
     left join raw_files on raw_files.document_sha256 = documents.document_sha256
     left join fetches on fetches.document_sha256 = documents.document_sha256
+    left join held_back on held_back.document_sha256 = documents.document_sha256
 ),
 
 identified as (
@@ -56,6 +70,7 @@ ranked as (
         row_number() over (
             partition by disclosure_key
             order by
+                case status when 'loaded' then 0 else 1 end,
                 case file_format when 'pdf' then 0 else 1 end,
                 version_at desc nulls last,
                 document_sha256
@@ -66,7 +81,7 @@ ranked as (
 final as (
     select
         *,
-        representation_rank = 1 as is_selected
+        representation_rank = 1 and status = 'loaded' as is_selected
     from ranked
 )
 

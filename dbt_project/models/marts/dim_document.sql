@@ -42,6 +42,9 @@ final as (
         documents.department_name,
         documents.fiscal_year,
         documents.budget_kind,
+        -- status: loaded, or held_back (a blocking check fails: stg_held_back has the reasons)
+        documents.status,
+        documents.held_back_checks,
         -- representation
         documents.is_selected,
         documents.representation_rank,

@@ -1,5 +1,9 @@
+-- The results of held-back documents are left out: they were computed on a parse the gate refused,
+-- so their "findings" would be ours, not the publisher's (stg_held_back says why each is held back).
+
 with source as (
     select * from {{ source('quality', 'check_results') }}
+    where sha256 not in (select document_sha256 from {{ ref('stg_held_back') }})
 ),
 
 final as (
