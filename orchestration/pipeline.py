@@ -25,6 +25,10 @@ if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work
 __all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
 
 QUARANTINE_LINES = 50  # files listed one by one in the summary
+HELD_BACK_LINES = 50  # held-back documents listed one by one in the summary
+# The per-document gate's check (orchestration.quality.gate.GATE_CHECK on landing/held_back): when it
+# fails, documents are held back and the run goes on; the summary lists them as held back.
+GATE_CHECK_KEY = "landing/held_back:document_gate"
 REPORT_NAME = "quality_report.html"  # written beside the warehouse by the quality_report asset
 # Code, models and suites the marts depend on (besides the raw folder and PARSER_VERSION).
 FINGERPRINT_CODE = (
@@ -36,6 +40,10 @@ FINGERPRINT_CODE = (
     ("expectations/gx/expectations", "*.json"),
 )
 WARNING_LINES = 10  # warning checks named in the summary
+UP_TO_DATE = (
+    "up to date: the raw folder, parser and models are unchanged since the last successful run; "
+    "nothing to do (budget run --force rebuilds anyway)"
+)
 
 DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
 
@@ -72,6 +80,9 @@ class RunOutcome:
     materialized: list[str] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     quarantined: list[tuple[str, str, str]] = field(default_factory=list)  # (file, reason, message)
+    # documents held back by the gate, one entry per document × check: (file, check, reason)
+    held_back: list[tuple[str, str, str]] = field(default_factory=list)
+    check_descriptions: dict[str, str] = field(default_factory=dict)  # failed check -> what it says
     error: str = ""  # why the run did not start (e.g. the warehouse is busy)
     report: Path | None = None  # the HTML quality report, when the run wrote one
     up_to_date: bool = False  # nothing changed since the last successful run: nothing was done
@@ -80,11 +91,13 @@ class RunOutcome:
         if self.error:
             return f"run not started: {self.error}"
         if self.up_to_date:
-            return (
-                "up to date: the raw folder, parser and models are unchanged since the last successful run; "
-                "nothing to do (budget run --force rebuilds anyway)"
-                + (f"\n  quality report: {self.report}" if self.report else "")
-                + f"\n  quarantined: {len(self.quarantined)} file(s)"
+            return "\n".join(
+                [
+                    UP_TO_DATE,
+                    *([f"  quality report: {self.report}"] if self.report else []),
+                    f"  quarantined: {len(self.quarantined)} file(s)",
+                    *self.held_back_lines(),
+                ]
             )
         lines = [
             f"run {self.run_id}: {'success' if self.success else 'FAILED'}",
@@ -92,7 +105,11 @@ class RunOutcome:
         ]
         lines += [f"  {k}: {v}" for k, v in self.counts.items()]
         lines += [f"  failed step: {s}" for s in self.failed_steps]
-        lines += [f"  failed check: {c}" for c in self.failed_checks]
+        lines += [
+            f"  failed check: {c}"
+            + (f" — {self.check_descriptions[c]}" if c in self.check_descriptions else "")
+            for c in self.failed_checks
+        ]
         if self.warned_checks:
             lines.append(
                 f"  warnings (the publishers' own figures disagree; kept as printed): {len(self.warned_checks)} "
@@ -102,6 +119,7 @@ class RunOutcome:
             )
         if self.report is not None:
             lines.append(f"  quality report: {self.report}")
+        lines += self.held_back_lines()
         if self.quarantined:
             reasons: dict[str, int] = {}
             for _, reason, _ in self.quarantined:
@@ -121,6 +139,35 @@ class RunOutcome:
         else:
             lines.append("  quarantined: none")
         return "\n".join(lines)
+
+    def held_back_lines(self) -> list[str]:
+        """``held back: 2 documents (amount_matches_printed 1, unread_figures 1)`` and a line per document."""
+        if not self.held_back:
+            return ["  held back: none"]
+        by_document: dict[str, list[tuple[str, str]]] = {}
+        for file, check, reason in self.held_back:
+            by_document.setdefault(file, []).append((check, reason))
+        by_check: dict[str, int] = {}  # documents per check
+        for checks in by_document.values():
+            for check in {c for c, _ in checks}:
+                by_check[check] = by_check.get(check, 0) + 1
+        n = len(by_document)
+        consequence = (
+            "kept out of the marts, raw files untouched; a run after a parser fix, or budget run --retry "
+            "SHA256, releases those that pass"
+            if self.success
+            else "the run stopped before the marts (they are those of the last successful run)"
+        )
+        lines = [
+            f"  held back: {n} document{'' if n == 1 else 's'} ("
+            + ", ".join(f"{check} {count}" for check, count in sorted(by_check.items()))
+            + f"): {consequence}"
+        ]
+        for file, checks in list(by_document.items())[:HELD_BACK_LINES]:
+            lines.append(f"    {file}: " + "; ".join(reason for _, reason in checks))
+        if len(by_document) > HELD_BACK_LINES:
+            lines.append(f"    … and {len(by_document) - HELD_BACK_LINES} more in landing.held_back")
+        return lines
 
 
 def input_fingerprint(raw_root: Path) -> str:
@@ -192,12 +239,13 @@ def run_main_job(
         with warehouse_lock(warehouse_file, timeout=lock_timeout, log=lambda m: print(m, file=sys.stderr)):
             fingerprint = input_fingerprint(raw_root)
             if not force and not sha256s and _last_fingerprint(warehouse_file) == fingerprint:
-                counts, quarantined = _warehouse_counts(warehouse_file)
+                counts, quarantined, held_back = _warehouse_counts(warehouse_file)
                 return RunOutcome(
                     success=True,
                     run_id="-",
                     counts=counts,
                     quarantined=quarantined,
+                    held_back=held_back,
                     up_to_date=True,
                     report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
                 )
@@ -223,10 +271,11 @@ def _execute(
     with _instance(instance) as inst:
         result = job.execute_in_process(instance=inst, raise_on_error=False, run_config=run_config)
         materialized, failed_checks, warned_checks, failed_steps = _events(result)
+        descriptions = _check_descriptions(result, failed_checks)
     success = result.success and not failed_steps
     if success:
         _record_fingerprint(warehouse_file, fingerprint, result.run_id)
-    counts, quarantined = _warehouse_counts(warehouse_file)
+    counts, quarantined, held_back = _warehouse_counts(warehouse_file)
     return RunOutcome(
         success=success,
         run_id=result.run_id,
@@ -236,12 +285,19 @@ def _execute(
         materialized=materialized,
         counts=counts,
         quarantined=quarantined,
+        held_back=held_back,
+        check_descriptions=descriptions,
         report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
     )
 
 
+def _check_key(evaluation: Any) -> str:
+    return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
 def _events(result: Any) -> tuple[list[str], list[str], list[str], list[str]]:
-    """(assets materialized, checks failed, checks warned, steps failed) of an in-process run."""
+    """(assets materialized, checks failed, checks warned, steps failed) of an in-process run. The
+    gate's check is not among the failed ones: the documents it holds back are listed as such."""
     import dagster as dg
 
     materialized = sorted(
@@ -249,19 +305,25 @@ def _events(result: Any) -> tuple[list[str], list[str], list[str], list[str]]:
     )
     not_passed = [ev for ev in result.get_asset_check_evaluations() if not ev.passed]
     failed_checks = sorted(
-        f"{ev.asset_key.to_user_string()}:{ev.check_name}"
+        _check_key(ev)
         for ev in not_passed
-        if ev.severity != dg.AssetCheckSeverity.WARN
+        if ev.severity != dg.AssetCheckSeverity.WARN and _check_key(ev) != GATE_CHECK_KEY
     )
-    warned_checks = sorted(
-        f"{ev.asset_key.to_user_string()}:{ev.check_name}"
-        for ev in not_passed
-        if ev.severity == dg.AssetCheckSeverity.WARN
-    )
+    warned_checks = sorted(_check_key(ev) for ev in not_passed if ev.severity == dg.AssetCheckSeverity.WARN)
     failed_steps = [
         e.step_key for e in result.all_events if e.event_type_value == "STEP_FAILURE" and e.step_key
     ]
     return materialized, failed_checks, warned_checks, failed_steps
+
+
+def _check_descriptions(result: Any, checks: list[str]) -> dict[str, str]:
+    """What each failed check says (e.g. the systemic failure's reason), by check key."""
+    wanted = set(checks)
+    return {
+        _check_key(ev): ev.description
+        for ev in result.get_asset_check_evaluations()
+        if _check_key(ev) in wanted and ev.description
+    }
 
 
 def _instance(instance: dg.DagsterInstance | None):
@@ -276,14 +338,18 @@ def _instance(instance: dg.DagsterInstance | None):
     return dg.DagsterInstance.ephemeral()
 
 
-def _warehouse_counts(path: Path) -> tuple[dict[str, int], list[tuple[str, str, str]]]:
-    """Row counts of the landing and marts tables, and the quarantine (file, reason, message)."""
+def _warehouse_counts(
+    path: Path,
+) -> tuple[dict[str, int], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+    """Row counts of the landing and marts tables, the quarantine (file, reason, message) and the
+    documents held back by the gate (file, check, reason)."""
     import duckdb
 
     if not path.exists():
-        return {}, []
+        return {}, [], []
     counts: dict[str, int] = {}
     quarantined: list[tuple[str, str, str]] = []
+    held_back: list[tuple[str, str, str]] = []
     with duckdb.connect(str(path), read_only=True) as con:
         tables = con.execute(
             "select table_schema, table_name from information_schema.tables "
@@ -297,4 +363,8 @@ def _warehouse_counts(path: Path) -> tuple[dict[str, int], list[tuple[str, str, 
             quarantined = con.execute(
                 "select source_file, reason, message from landing.quarantine order by source_file"
             ).fetchall()
-    return counts, quarantined
+        if ("landing", "held_back") in tables:
+            held_back = con.execute(
+                "select source_file, check_name, message from landing.held_back order by source_file, check_name"
+            ).fetchall()
+    return counts, quarantined, held_back
