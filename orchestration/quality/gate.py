@@ -36,6 +36,8 @@ __all__ = [
     "Systemic",
     "evaluate_gate",
     "held_back_files",
+    "landing_documents",
+    "summarise",
     "write_held_back",
 ]
 
