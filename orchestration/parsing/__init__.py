@@ -41,8 +41,8 @@ def parse_document(path: str | Path) -> ParsedDocument:
 
     with open_source(path) as source:
         meta = metadata.extract(source)
-        found_tables, cells = tables.extract(source)
-        doc = ParsedDocument(document=meta, tables=found_tables, cells=cells)
+        found_tables, cells, problems = tables.read_tables(source)
+        doc = ParsedDocument(document=meta, tables=found_tables, cells=cells, problems=problems)
         doc.narrative = narrative.extract(source)
         doc.projects = projects.extract(source)
     return doc
