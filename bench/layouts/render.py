@@ -1,0 +1,49 @@
+"""Render a golden document through a style as a PDF; return the cells the parser must read from it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from bench.layouts.derive import derive_document
+from bench.layouts.draw import PdfWriter
+from bench.layouts.figures import FACTORS, NumberFormat, document_scale
+from bench.layouts.golden import GoldenDocument
+from bench.layouts.grid import layout_table, truncate
+from bench.layouts.specs import ExpectedCell, build_specs
+from bench.layouts.styles import Style
+
+__all__ = ["render"]
+
+# Table 9 (三公) is printed in 万元 whatever the other tables' unit, as publishers do.
+THREE_PUBLIC_UNIT = "万元"
+
+
+def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
+    """Write ``doc``'s nine tables as ``style`` lays them out to ``path``; every printed figure as
+    an ``ExpectedCell`` (key, printed string, page)."""
+    numbers = NumberFormat(style.numbers, style.zeros)
+    main_unit = "万元" if style.unit == "wan" else "元"
+    by_unit: dict[str, list[Decimal]] = {main_unit: [], THREE_PUBLIC_UNIT: []}
+    for no, table in doc.tables.items():
+        unit = THREE_PUBLIC_UNIT if no == 9 else main_unit
+        by_unit[unit] += [v for row in table.rows for v in row.values.values()]
+    scale = document_scale(by_unit, numbers.decimals)
+    quantum = Decimal(1).scaleb(-numbers.decimals) * FACTORS[main_unit]
+    derived = derive_document(doc, scale, quantum, style.kind, style.extra)
+    specs = build_specs(derived, style, numbers)
+    kind = "单位预算" if style.kind == "unit" else "部门预算"
+    organisation = specs[0].org_line.split("：", 1)[1]
+    writer = PdfWriter(path, style, f"{organisation}{doc.year}年{kind}")
+    writer.cover(
+        [f"{doc.year}年{kind}", organisation],
+        [f"{spec.table_no}. {spec.title}" for spec in specs],
+    )
+    for spec in specs:
+        paths = [truncate(column.path, style.header) for column in spec.columns]
+        layout = layout_table(
+            spec, paths, writer.font, writer.table_font_size, writer.available_width, style.numbers
+        )
+        writer.table(spec, layout)
+    writer.close()
+    return [cell for spec in specs for row in spec.rows for cell in row.expected]
