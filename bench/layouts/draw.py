@@ -211,7 +211,7 @@ class PdfWriter:
             return
         size = layout.size
         pad = HORIZONTAL_PAD * size
-        lines = wrap(text, x1 - x0 - 2 * pad, self.font, size, scale)
+        lines = [text] if align == "right" else wrap(text, x1 - x0 - 2 * pad, self.font, size, scale)
         block = len(lines) * line_height(size)
         top = (y0 + y1) / 2 - block / 2
         x = {"left": x0 + pad, "center": (x0 + x1) / 2, "right": x1 - pad}[align]

@@ -27,7 +27,7 @@ CODE_MIN_EM = 1.6
 MIN_FONT_SIZE = 5.0
 # Full-width figures are drawn at half width (a narrow face with full-width code points).
 FULL_WIDTH_SCALE = 0.5
-_TOKEN_RE = re.compile(r"[0-9A-Za-z.,()\-]+|\s|.")
+_TOKEN_RE = re.compile(r"[0-9A-Za-z.,()\-\uff0c\uff0e\uff10-\uff19]+|\s|.")
 
 
 @dataclass
@@ -130,17 +130,17 @@ def layout_table(
     full_width = numbers == "fullwidth2"
     scales = [FULL_WIDTH_SCALE if (full_width and c.role == "value") else 1.0 for c in spec.columns]
     widths = _natural_widths(spec, font, size, scales)
-    natural = sum(widths)
-    if natural > available:
-        size = max(MIN_FONT_SIZE, size * available / natural)
+    while sum(widths) > available and size > MIN_FONT_SIZE:
+        size = max(MIN_FONT_SIZE, size * available / sum(widths) * 0.98)
         widths = _natural_widths(spec, font, size, scales)
-        widths = [w * available / sum(widths) for w in widths]
+    natural = sum(widths)
+    if natural > available:  # at the smallest size: narrow every column alike
+        widths = [w * available / natural for w in widths]
     else:
         growable = [j for j, c in enumerate(spec.columns) if c.role != "code"]
         grow = sum(widths[j] for j in growable)
-        extra = available - natural
         for j in growable:
-            widths[j] += extra * widths[j] / grow
+            widths[j] += (available - natural) * widths[j] / grow
     depth, header = header_cells(paths)
     layout = Layout(size, widths, depth, header, [], [], scales, [c.role for c in spec.columns])
     layout.header_heights = _header_heights(layout, font)
@@ -180,6 +180,8 @@ def _row_height(layout: Layout, texts: list[str], merged: tuple[int, int] | None
         if merged and merged[0] < j <= merged[1]:
             continue
         last = merged[1] if merged and j == merged[0] else j
+        if layout.roles[j] == "value":
+            continue  # figures are one line (the column is as wide as its widest figure)
         width = _span_width(layout, j, last)
         lines = max(lines, len(wrap(text, width, font, layout.size, layout.horizontal_scales[j])))
     return _cell_height(lines, layout.size)

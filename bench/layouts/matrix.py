@@ -115,3 +115,23 @@ def load_all(folder: Path = GOLDEN_DIR, only: Iterable[str] | None = None) -> li
     docs = load_goldens(folder)
     wanted = set(only) if only is not None else None
     return [d for d in docs if wanted is None or d.doc_id in wanted]
+
+
+def benchmark_section(quick: bool, jobs: int) -> dict:
+    """The harness's part of ``python -m bench``: the full matrix (the CI one with ``quick``),
+    pass/fail per axis value and the first failures, JSON-ready."""
+    import time
+
+    docs = load_all(GOLDEN_DIR, CI_DOCUMENTS if quick else None)
+    cases = ci_matrix(docs) if quick else full_matrix(docs)
+    started = time.perf_counter()
+    outcomes = run_matrix(cases, jobs=jobs)
+    counts = per_axis_value(outcomes)
+    return {
+        "matrix": "ci" if quick else "full",
+        "renders": len(outcomes),
+        "passed": sum(o.passed for o in outcomes),
+        "seconds": time.perf_counter() - started,
+        "per_axis_value": [[axis, value, p, f] for (axis, value), (p, f) in sorted(counts.items())],
+        "failures": [o.message() for o in outcomes if not o.passed][:40],
+    }
