@@ -35,6 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--keep", type=Path, help="folder to keep the PDFs of failing cases in")
     parser.add_argument("--report", type=Path, help="write the markdown report here (default: print it)")
     parser.add_argument("--json", type=Path, help="write every outcome as JSON here")
+    parser.add_argument(
+        "--write-known",
+        type=Path,
+        metavar="FILE",
+        help="write the failing cases (id -> first line of the difference) here: the test's known failures",
+    )
     args = parser.parse_args(argv)
     only = args.documents.split(",") if args.documents else (CI_DOCUMENTS if args.matrix == "ci" else None)
     docs = load_all(GOLDEN_DIR, only)
@@ -62,6 +68,9 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_text(
             json.dumps(outcomes_json(outcomes), ensure_ascii=False, indent=1), encoding="utf-8"
         )
+    if args.write_known:
+        known = {o.case_id: o.message().split("\n")[0].split("]: ", 1)[1] for o in outcomes if not o.passed}
+        args.write_known.write_text(json.dumps(known, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
     return 0 if all(o.passed for o in outcomes) else 1
 
 

@@ -61,11 +61,15 @@ class Outcome:
     seconds: float = 0.0
 
     @property
+    def case_id(self) -> str:
+        return f"{self.doc_id}[{self.style.name}]"
+
+    @property
     def passed(self) -> bool:
         return self.error is None and not self.diff
 
     def message(self) -> str:
-        head = f"{self.doc_id} [{self.style.name}]"
+        head = self.case_id
         if self.error:
             return f"{head}: parser refused the document: {self.error}"
         return f"{head}: {self.expected} cells printed, {self.parsed} parsed; {self.diff.summary()}"

@@ -136,13 +136,13 @@ class PdfWriter:
         return set()
 
     def _lead_height(self) -> float:
-        title = {"above": 2, "unit_only": 2, "numbered": 3, "in_frame": 2}[self.style.title]
+        title = {"above": 2, "unit_only": 2, "numbered": 3, "in_frame": 2, "same_line": 1}[self.style.title]
         return title * line_height(LINE_FONT) + 2 * TITLE_FONT[self.style.page]
 
     def _lead(self, spec: TableSpec, layout: Layout, left: float) -> None:
         """Title, 编制单位 and 单位 lines above the grid, or inside its frame."""
         title_size = TITLE_FONT[self.style.page]
-        right = left + layout.width
+        right = max(left + layout.width, self.width - self.side)  # a narrow table: the page's right edge
         kind = self.style.title
         if kind == "in_frame":
             self._frame_row(layout, left, 1.6 * title_size)
@@ -162,6 +162,13 @@ class PdfWriter:
             self.text(right, self.y, spec.label, LINE_FONT, "right")
             self.y += line_height(LINE_FONT) + 2
         self.text(self.width / 2, self.y, spec.title, title_size, "center")
+        if kind == "same_line":  # 单位 on the title's text line (same top), at the table's right edge
+            shift = (0.5 * line_height(title_size) - 0.65 * title_size) - (
+                0.5 * line_height(LINE_FONT) - 0.65 * LINE_FONT
+            )
+            self.text(right, self.y + shift, spec.unit_line, LINE_FONT, "right")
+            self.y += 1.6 * title_size
+            return
         self.y += 1.6 * title_size
         if kind != "unit_only":
             self.text(left, self.y, spec.org_line, LINE_FONT)

@@ -61,10 +61,11 @@ class NumberFormat:
 
     def printed(self, value: Decimal | None, row_index: int = 0) -> str:
         """The string printed for ``value`` (in the printed unit); ``None`` is a cell with no figure."""
+        dash = {"dash": "-", "emdash": "—"}.get(self.zeros)
         if value is None:
-            return {"blank": "", "zero": self._number(Decimal(0), row_index), "dash": "-"}[self.zeros]
-        if value == 0 and self.zeros == "dash":
-            return "-"
+            return dash or ("" if self.zeros == "blank" else self._number(Decimal(0), row_index))
+        if value == 0 and dash:
+            return dash
         return self._number(value, row_index)
 
     def _number(self, value: Decimal, row_index: int) -> str:

@@ -136,7 +136,7 @@ def layout_table(
     natural = sum(widths)
     if natural > available:  # at the smallest size: narrow every column alike
         widths = [w * available / natural for w in widths]
-    else:
+    elif len(spec.columns) > 1:  # a column printed apart keeps its own width
         growable = [j for j, c in enumerate(spec.columns) if c.role != "code"]
         grow = sum(widths[j] for j in growable)
         for j in growable:

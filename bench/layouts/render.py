@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from bench.layouts.draw import PdfWriter
 from bench.layouts.figures import FACTORS, NumberFormat, document_scale
 from bench.layouts.golden import GoldenDocument
 from bench.layouts.grid import layout_table, truncate
-from bench.layouts.specs import ExpectedCell, build_specs
+from bench.layouts.specs import BodyRow, ExpectedCell, TableSpec, build_specs
 from bench.layouts.styles import Style
 
 __all__ = ["render"]
@@ -32,6 +33,8 @@ def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
     quantum = Decimal(1).scaleb(-numbers.decimals) * FACTORS[main_unit]
     derived = derive_document(doc, scale, quantum, style.kind, style.extra)
     specs = build_specs(derived, style, numbers)
+    if style.paging == "column_apart":
+        specs = [part for spec in specs for part in _column_apart(spec)]
     kind = "单位预算" if style.kind == "unit" else "部门预算"
     organisation = specs[0].org_line.split("：", 1)[1]
     writer = PdfWriter(path, style, f"{organisation}{doc.year}年{kind}")
@@ -47,3 +50,20 @@ def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
         writer.table(spec, layout)
     writer.close()
     return [cell for spec in specs for row in spec.rows for cell in row.expected]
+
+
+def _column_apart(spec: TableSpec) -> list[TableSpec]:
+    """Table 2 with its last column printed apart, on a page of its own under the title repeated
+    (only that column's header and figures, no row labels), as a too-wide spreadsheet is printed."""
+    if spec.table_no != 2 or sum(c.role == "value" for c in spec.columns) < 2:
+        return [spec]
+    label = spec.columns[-1].path[-1]
+    main_rows, apart_rows = [], []
+    for row in spec.rows:
+        merged = row.merged if row.merged is None or row.merged[1] < len(spec.columns) - 1 else None
+        mine = [c for c in row.expected if c.column != label]
+        main_rows.append(BodyRow(row.texts[:-1], merged, mine))
+        apart_rows.append(BodyRow(row.texts[-1:], None, [c for c in row.expected if c.column == label]))
+    main = replace(spec, columns=spec.columns[:-1], rows=main_rows)
+    apart = replace(spec, columns=spec.columns[-1:], rows=apart_rows, note=None)
+    return [main, apart]

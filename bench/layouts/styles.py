@@ -33,16 +33,18 @@ AXES: dict[str, tuple[str, ...]] = {
     "numbers": ("comma2", "plain2", "comma0", "plain0", "misplaced0", "fullwidth2", "spaced2", "mixed2"),
     "unit": ("yuan", "wan"),
     # blank: a cell with no figure is blank (zeros of the golden printed as 0); zero: every blank
-    # printed as 0; dash: zeros and blanks printed as "-"
-    "zeros": ("blank", "zero", "dash"),
+    # printed as 0; dash / emdash: zeros and blanks printed as "-" / "—"
+    "zeros": ("blank", "zero", "dash", "emdash"),
     # own_page: each table on new pages, long tables run on with no header; split_plain / split_repeat:
     # every table broken mid-way, header repeated or not; total_alone: a continuation page holding
-    # only the 合计 row; flow: a table starts right under the one before (two tables on a page)
-    "paging": ("own_page", "split_plain", "split_repeat", "total_alone", "flow"),
+    # only the 合计 row; flow: a table starts right under the one before (two tables on a page);
+    # column_apart: table 2's last column printed on a page of its own, under the title repeated
+    # (city_data_bureau_2026 p10)
+    "paging": ("own_page", "split_plain", "split_repeat", "total_alone", "flow", "column_apart"),
     # above: title, then 编制单位 left and 单位 right; unit_only: title and 单位 only; numbered: a
     # "部门预算03表" label over the title; in_frame: title and 编制单位/单位 lines inside the table's
-    # frame (cells of a spreadsheet export)
-    "title": ("above", "unit_only", "numbered", "in_frame"),
+    # frame (cells of a spreadsheet export); same_line: 单位 at the right end of the title's line
+    "title": ("above", "unit_only", "numbered", "in_frame", "same_line"),
     "page": ("landscape", "portrait"),
     # cid: STSong-Light, not embedded; ttf: a TrueType font embedded as a subset
     "font": ("cid", "ttf"),
