@@ -9,6 +9,7 @@ from pathlib import Path
 from bench.layouts.derive import derive_document
 from bench.layouts.draw import PdfWriter
 from bench.layouts.figures import FACTORS, NumberFormat, document_scale
+from bench.layouts.fonts import to_identity_with_to_unicode
 from bench.layouts.golden import GoldenDocument
 from bench.layouts.grid import layout_table, truncate
 from bench.layouts.specs import BodyRow, ExpectedCell, TableSpec, build_specs
@@ -49,6 +50,8 @@ def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
         )
         writer.table(spec, layout)
     writer.close()
+    if style.font == "cid_identity":
+        to_identity_with_to_unicode(path)
     return [cell for spec in specs for row in spec.rows for cell in row.expected]
 
 

@@ -46,8 +46,9 @@ AXES: dict[str, tuple[str, ...]] = {
     # frame (cells of a spreadsheet export); same_line: 单位 at the right end of the title's line
     "title": ("above", "unit_only", "numbered", "in_frame", "same_line"),
     "page": ("landscape", "portrait"),
-    # cid: STSong-Light, not embedded; ttf: a TrueType font embedded as a subset
-    "font": ("cid", "ttf"),
+    # cid: STSong-Light, not embedded (UCS-2 codes); cid_identity: the same with Identity-H codes and
+    # a ToUnicode map; ttf: a TrueType font embedded as a subset
+    "font": ("cid", "ttf", "cid_identity"),
     # columns beyond 基本支出/项目支出 in table 3: 上缴上级支出, 对附属单位补助支出 (two), and 事业单位经营支出
     "extra": ("none", "two", "three"),
     # department (部门预算) or unit (单位预算: 预算单位 titles, 编制单位, table 1 split by 人员/公用经费)
@@ -98,7 +99,7 @@ def one_at_a_time() -> list[Style]:
     return out
 
 
-def pairwise(seed: int, axes: dict[str, tuple[str, ...]] | None = None, candidates: int = 24) -> list[dict]:
+def pairwise(seed: int, axes: dict[str, tuple[str, ...]] | None = None, candidates: int = 10) -> list[dict]:
     """A greedy covering array over ``axes`` (default ``AXES``): every pair of values of every two
     axes in at least one row. Deterministic for a seed; rows are dicts axis -> value."""
     axes = axes or AXES
@@ -108,8 +109,9 @@ def pairwise(seed: int, axes: dict[str, tuple[str, ...]] | None = None, candidat
     rows: list[dict] = []
     while uncovered:
         best, best_gain = None, -1
+        pending = sorted(uncovered)  # sorted: a set's order changes with the process's hash seed
         for _ in range(candidates):
-            row = _candidate(rng, names, axes, uncovered)
+            row = _candidate(rng, names, axes, uncovered, pending)
             gain = len(_pairs(row, names) & uncovered)
             if gain > best_gain:
                 best, best_gain = row, gain
@@ -122,19 +124,24 @@ def _pairs(row: dict, names: list[str]) -> set[tuple]:
     return {(a, row[a], b, row[b]) for a, b in combinations(names, 2)}
 
 
-def _candidate(rng: random.Random, names: list[str], axes: dict, uncovered: set) -> dict:
+def _candidate(rng: random.Random, names: list[str], axes: dict, uncovered: set, pending: list) -> dict:
     """Start from one uncovered pair; fill the other axes, each with the value covering most pairs."""
-    a, va, b, vb = min(uncovered) if rng.random() < 0.2 else rng.choice(sorted(uncovered))
+    a, va, b, vb = pending[0] if rng.random() < 0.2 else rng.choice(pending)
+    position = {n: k for k, n in enumerate(names)}
     row = {a: va, b: vb}
     order = [n for n in names if n not in row]
     rng.shuffle(order)
     for axis in order:
         values = list(axes[axis])
         rng.shuffle(values)
-        row[axis] = max(
-            values,
-            key=lambda v: sum(
-                (x, row[x], axis, v) in uncovered or (axis, v, x, row[x]) in uncovered for x in row
-            ),
-        )
+        before = [(x, row[x]) for x in row if position[x] < position[axis]]
+        after = [(x, row[x]) for x in row if position[x] > position[axis]]
+        row[axis] = max(values, key=lambda v, a=axis, b=before, c=after: _gain(uncovered, a, v, b, c))
     return row
+
+
+def _gain(uncovered: set, axis: str, value: str, before: list, after: list) -> int:
+    """Uncovered pairs ``value`` would cover with the values already chosen (axes before / after it)."""
+    return sum((x, vx, axis, value) in uncovered for x, vx in before) + sum(
+        (axis, value, x, vx) in uncovered for x, vx in after
+    )
