@@ -2,7 +2,7 @@
 independent layout styles as PDFs, and the property ``parse(render(golden, style)) ==
 expected(golden, style)`` checked cell for cell.
 
-    uv run python -m bench.layouts [--full | --ci] [--jobs 2] [--keep DIR]
+    uv run python -m bench.layouts [--matrix full|ci|one-at-a-time] [--jobs 2] [--keep DIR]
 
 ``render`` writes one PDF and returns the cells it printed; ``check`` renders, parses with the
 real parser and compares; ``matrix`` draws the sampled (CI) and full (benchmark) matrices.

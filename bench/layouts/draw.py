@@ -97,7 +97,9 @@ class PdfWriter:
 
     # --- tables --------------------------------------------------------------------------------------
 
-    def table(self, spec: TableSpec, layout: Layout) -> None:
+    def table(self, spec: TableSpec, layout: Layout, breaks: set[int] | None = None) -> set[int]:
+        """Draw one table; the body rows that open a new page. ``breaks``: break exactly there
+        (a column printed apart follows the page breaks of its main part)."""
         style = self.style
         left = self.side + (self.available_width - layout.width) / 2
         heights = layout.row_heights
@@ -110,9 +112,12 @@ class PdfWriter:
         self._lead(spec, layout, left)
         part_top = self.y
         self._header(layout, left)
-        breaks = self._forced_breaks(spec)
+        forced = self._forced_breaks(spec) if breaks is None else breaks
+        opened = set()
         for index, (row, height) in enumerate(zip(spec.rows, heights)):
-            if index in breaks or self.y + height > self.height - self.top:
+            full = breaks is None and self.y + height > self.height - self.top
+            if index in forced or full:
+                opened.add(index)
                 self._three_line_bottom(part_top, left, layout.width)
                 self.new_page()
                 part_top = self.y
@@ -123,6 +128,7 @@ class PdfWriter:
         if spec.note:
             self.text(left, self.y + 4, spec.note, LINE_FONT)
             self.y += line_height(LINE_FONT) + 4
+        return opened
 
     def _forced_breaks(self, spec: TableSpec) -> set[int]:
         n = len(spec.rows)

@@ -43,12 +43,19 @@ def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
         [f"{doc.year}年{kind}", organisation],
         [f"{spec.table_no}. {spec.title}" for spec in specs],
     )
+    main, breaks = None, None
     for spec in specs:
         paths = [truncate(column.path, style.header) for column in spec.columns]
         layout = layout_table(
             spec, paths, writer.font, writer.table_font_size, writer.available_width, style.numbers
         )
-        writer.table(spec, layout)
+        if spec.apart and main is not None:  # rows where the main part has them, same page breaks
+            layout.row_heights = list(main.row_heights)
+            scale = sum(main.header_heights) / sum(layout.header_heights)
+            layout.header_heights = [h * scale for h in layout.header_heights]
+            writer.table(spec, layout, breaks)
+            continue
+        main, breaks = layout, writer.table(spec, layout)
     writer.close()
     if style.font == "cid_identity":
         to_identity_with_to_unicode(path)
@@ -56,8 +63,9 @@ def render(doc: GoldenDocument, style: Style, path: Path) -> list[ExpectedCell]:
 
 
 def _column_apart(spec: TableSpec) -> list[TableSpec]:
-    """Table 2 with its last column printed apart, on a page of its own under the title repeated
-    (only that column's header and figures, no row labels), as a too-wide spreadsheet is printed."""
+    """Table 2 with its last column printed apart, on pages of its own under the title repeated
+    (only that column's header and figures, no row labels, each row at the height it has in the
+    main part), as a spreadsheet too wide for the page is printed."""
     if spec.table_no != 2 or sum(c.role == "value" for c in spec.columns) < 2:
         return [spec]
     label = spec.columns[-1].path[-1]
@@ -68,5 +76,5 @@ def _column_apart(spec: TableSpec) -> list[TableSpec]:
         main_rows.append(BodyRow(row.texts[:-1], merged, mine))
         apart_rows.append(BodyRow(row.texts[-1:], None, [c for c in row.expected if c.column == label]))
     main = replace(spec, columns=spec.columns[:-1], rows=main_rows)
-    apart = replace(spec, columns=spec.columns[-1:], rows=apart_rows, note=None)
+    apart = replace(spec, columns=spec.columns[-1:], rows=apart_rows, note=None, apart=True)
     return [main, apart]

@@ -100,6 +100,7 @@ class TableSpec:
     columns: list[Column]
     rows: list[BodyRow]
     note: str | None = None  # 本表无数据
+    apart: bool = False  # the last column of the table before, printed on pages of its own
 
 
 @dataclass
