@@ -13,7 +13,6 @@ what the renderer says it printed is on the page (independently of the parser).
 from __future__ import annotations
 
 import json
-
 from dataclasses import replace
 from decimal import Decimal
 from itertools import combinations
@@ -33,12 +32,16 @@ CASES = ci_matrix(DOCUMENTS)
 # ``python -m bench.layouts --matrix ci --write-known tests/layout_known_failures.json``. Strict:
 # a case the parser learns to read fails as XPASS until the file is written again (review the diff:
 # entries may only disappear).
-KNOWN_FAILURES: dict[str, str] = json.loads((Path(__file__).parent / "layout_known_failures.json").read_text())
+KNOWN_FAILURES: dict[str, str] = json.loads(
+    (Path(__file__).parent / "layout_known_failures.json").read_text()
+)
 
 
 def _case(doc, style):
     case_id = f"{doc.doc_id}[{style.name}]"
-    marks = [pytest.mark.xfail(reason=KNOWN_FAILURES[case_id], strict=True)] if case_id in KNOWN_FAILURES else []
+    marks = (
+        [pytest.mark.xfail(reason=KNOWN_FAILURES[case_id], strict=True)] if case_id in KNOWN_FAILURES else []
+    )
     return pytest.param(doc, style, marks=marks, id=case_id)
 
 
@@ -143,9 +146,10 @@ def test_header_cells_span_parents_and_leaves():
     [
         {},
         {"numbers": "fullwidth2", "font": "ttf", "page": "portrait", "kind": "unit", "extra": "three"},
+        {"paging": "column_apart", "font": "cid_identity", "title": "in_frame", "header": "full"},
         {"rules": "none", "paging": "flow", "codes": "fused_own", "zeros": "dash", "unit": "wan"},
     ],
-    ids=["base", "unit-fullwidth-ttf", "none-flow-wan"],
+    ids=["base", "unit-fullwidth-ttf", "apart-identity-frame", "none-flow-wan"],
 )
 def test_what_the_renderer_says_it_printed_is_on_its_page(tmp_path: Path, changes):
     """Independent of the parser: each expected figure is in its page's text, as often as promised."""
