@@ -21,7 +21,7 @@ from pathlib import Path
 import pdfplumber
 import pytest
 
-from bench.layouts import AXES, BASE, Outcome, Style, check, compare, pairwise, render
+from bench.layouts import AXES, BASE, ExpectedCell, Outcome, Style, check, compare, pairwise, render
 from bench.layouts.figures import NumberFormat, document_scale
 from bench.layouts.grid import header_cells, truncate
 from bench.layouts.matrix import CI_DOCUMENTS, CI_MIN_RENDERS, GOLDEN_DIR, ci_matrix, load_all
@@ -193,3 +193,16 @@ def test_a_failing_case_names_its_style_and_first_differences(tmp_path: Path):
     message = failed.message()
     assert message.startswith("qingpu_liantang_2024[rules=none]: 195 cells printed, 195 parsed; ")
     assert "changed: t1 income/- 财政拨款收入 | 预算数 = 66165252.88" in message
+
+
+def test_compare_sorts_differences_into_missing_extra_changed_and_misplaced():
+    def cell(code, amount, page=3):
+        return ExpectedCell(3, None, code, f"row {code}", "合计", Decimal(amount), str(amount), page)
+
+    printed = [cell("201", 1), cell("202", 2), cell("203", 3), cell("203", 3)]
+    parsed = [cell("201", 1, page=4), cell("202", 5), cell("203", 3), cell("204", 4)]
+    diff = compare(printed, parsed)
+    assert [c.code for c in diff.missing] == ["203"]  # printed twice, read once
+    assert [c.code for c in diff.extra] == ["204"]
+    assert [(a.amount_yuan, b.amount_yuan) for a, b in diff.changed] == [(Decimal(2), Decimal(5))]
+    assert [(a.page, b.page) for a, b in diff.misplaced] == [(3, 4)]

@@ -88,12 +88,9 @@ def _place(cell: ExpectedCell) -> tuple:
 def compare(expected: list[ExpectedCell], parsed: list[ExpectedCell]) -> Diff:
     want = Counter(c.key() for c in expected)
     got = Counter(c.key() for c in parsed)
-    missing_keys, extra_keys = want - got, got - want
-    missing = [c for c in expected if missing_keys[c.key()] and _take(missing_keys, c.key())]
-    extra = [c for c in parsed if extra_keys[c.key()] and _take(extra_keys, c.key())]
     diff = Diff()
-    extra_by_place = {_place(c): c for c in extra}
-    for cell in missing:
+    extra_by_place = {_place(c): c for c in _pick(parsed, got - want)}
+    for cell in _pick(expected, want - got):
         other = extra_by_place.pop(_place(cell), None)
         if other is None:
             diff.missing.append(cell)
@@ -108,9 +105,15 @@ def compare(expected: list[ExpectedCell], parsed: list[ExpectedCell]) -> Diff:
     return diff
 
 
-def _take(counter: Counter, key) -> bool:
-    counter[key] -= 1
-    return True
+def _pick(cells: list[ExpectedCell], counts: Counter) -> list[ExpectedCell]:
+    """The cells whose key is in ``counts``, each key as many times as counted, in order."""
+    left = Counter(counts)
+    out = []
+    for cell in cells:
+        if left[cell.key()] > 0:
+            left[cell.key()] -= 1
+            out.append(cell)
+    return out
 
 
 def parse_cells(path: Path) -> list[ExpectedCell]:
