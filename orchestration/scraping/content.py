@@ -35,6 +35,8 @@ EXPECTED_KINDS = {
     "html": {"html"},
     "htm": {"html"},
     "shtml": {"html"},
+    "jhtml": {"html"},
+    "xhtml": {"html"},
 }
 # the extension a file is stored under, by kind (and the declared extension where it refines it)
 STORED_EXTENSION = {"pdf": "pdf", "html": "html"}
@@ -58,9 +60,23 @@ def disposition_filename(header: str | None) -> str | None:
     if not header:
         return None
     message = email.message.Message()
-    message["content-disposition"] = header
+    message["content-disposition"] = _undo_latin1(header)
     name = message.get_filename()
     return _bare_name(name) if name else None
+
+
+def _undo_latin1(header: str) -> str:
+    """A header sent as raw UTF-8 or GBK bytes arrives read as Latin-1: read it again in its charset."""
+    try:
+        raw = header.encode("latin-1")
+    except UnicodeEncodeError:
+        return header  # already decoded as something else
+    for charset in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return header
 
 
 def _bare_name(name: str) -> str | None:

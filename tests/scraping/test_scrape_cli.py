@@ -9,7 +9,7 @@ import duckdb
 from click.testing import CliRunner
 
 from orchestration.scraping.cli import scrape
-from tests.scraping.scrape_portal import Portal, Response, tiny_pdf
+from tests.scraping.portal_server import Portal, Response, tiny_pdf
 
 
 def _env(raw_dir, warehouse) -> dict:

@@ -1,0 +1,114 @@
+"""What on a budget post is the budget: attachment links, and tables held in the page itself.
+
+A link is an attachment when its URL ends in a document extension, when its text is a
+file name (``2024年部门预算.pdf`` on a ``downfile.jsp?fileid=3`` link), when a query
+parameter names a file (a PDF viewer's ``?file=/upload/a.pdf`` is unwrapped to the file),
+when it is a download endpoint (``/module/download/downfile.jsp?...``, ``download.do?id=``,
+``/attach/``), or when the source's own ``attachment_pattern`` matches. A post whose page
+holds the budget tables inline is kept as an HTML document, in the charset it declares.
+"""
+
+from __future__ import annotations
+
+import re
+from posixpath import splitext
+from urllib.parse import parse_qsl, unquote, urljoin, urlsplit
+
+from .fetcher import normalize_url
+from .pages import Link, Page, declared_charset
+
+__all__ = [
+    "DOCUMENT_EXTENSIONS",
+    "attachment_clue",
+    "budget_table_count",
+    "html_document",
+    "is_file_url",
+]
+
+DOCUMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "wps", "et")
+DOWNLOAD_PATH_RE = re.compile(
+    r"(?:down(?:load)?|attach(?:ment)?|getfile|fileget|filedown|readfile|showfile)[\w-]*"
+    r"(?:\.(?:jsp|do|action|aspx?|ashx|php)|/)",
+    re.IGNORECASE,
+)
+FILE_NAME_RE = re.compile(r"\.(" + "|".join(DOCUMENT_EXTENSIONS) + r")\s*$", re.IGNORECASE)
+# words of the nine tables' titles and columns (docs: DOMAIN.md)
+BUDGET_TABLE_WORDS = (
+    "收支预算总表",
+    "收支总表",
+    "收入预算",
+    "支出预算",
+    "财政拨款",
+    "一般公共预算",
+    "政府性基金",
+    "国有资本经营",
+    "基本支出",
+    "项目支出",
+    "三公",
+    "机关运行经费",
+    "经济分类",
+    "功能分类",
+)
+AMOUNT_RE = re.compile(r"^[-−]?\d[\d,，]*(?:\.\d+)?$")
+MIN_TABLE_ROWS = 3
+MIN_AMOUNT_CELLS = 4
+CHARSET_META_RE = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+
+
+def _extension(path: str) -> str:
+    return splitext(unquote(path))[1].lstrip(".").lower()
+
+
+def is_file_url(url: str) -> bool:
+    """A URL whose path ends in a document extension, or a download endpoint."""
+    path = urlsplit(url).path
+    return _extension(path) in DOCUMENT_EXTENSIONS or bool(DOWNLOAD_PATH_RE.search(path))
+
+
+def attachment_clue(link: Link, pattern: re.Pattern | None) -> tuple[str, str] | None:
+    """(URL to fetch, what said it is a file) for an attachment link, else None."""
+    parts = urlsplit(link.url)
+    if _extension(parts.path) in DOCUMENT_EXTENSIONS:
+        return link.url, "file extension in URL"
+    for key, value in parse_qsl(parts.query):
+        if FILE_NAME_RE.search(value):
+            if "/" in value:  # a viewer showing a file: fetch the file itself
+                return normalize_url(urljoin(link.url, value)), f"file in query parameter {key}="
+            return link.url, f"file name in query parameter {key}="
+    if FILE_NAME_RE.search(link.text):
+        return link.url, "file name in link text"
+    if DOWNLOAD_PATH_RE.search(parts.path):
+        return link.url, "download endpoint"
+    if pattern is not None and pattern.search(link.url):
+        return link.url, "attachment_pattern"
+    if link.tag in ("iframe", "embed", "object") and is_file_url(link.url):
+        return link.url, f"embedded <{link.tag}>"
+    return None
+
+
+def _is_budget_table(rows: list[list[str]], context: str) -> bool:
+    if len(rows) < MIN_TABLE_ROWS:
+        return False
+    amounts = sum(1 for row in rows for cell in row if AMOUNT_RE.match(cell.replace(" ", "")))
+    text = context + " ".join(" ".join(row) for row in rows[:4])
+    return amounts >= MIN_AMOUNT_CELLS and any(word in text for word in BUDGET_TABLE_WORDS)
+
+
+def budget_table_count(page: Page) -> int:
+    """How many of the page's innermost tables are budget tables (amounts under a table's words)."""
+    title = page.title
+    return sum(1 for caption, rows in page.innermost_tables() if _is_budget_table(rows, f"{title} {caption}"))
+
+
+def html_document(body: bytes, content_type: str | None) -> bytes:
+    """The page's bytes as served, with its charset declared inside when only the header said it."""
+    if CHARSET_META_RE.search(body[:4096]):
+        return body
+    charset = declared_charset(body, content_type)
+    if charset is None:
+        try:
+            body.decode("utf-8")
+            charset = "utf-8"
+        except UnicodeDecodeError:
+            charset = "gb18030"
+    return f'<meta charset="{charset}">\n'.encode("ascii") + body
