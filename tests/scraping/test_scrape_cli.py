@@ -96,6 +96,21 @@ def test_a_source_that_fails_entirely_exits_1(raw_dir, warehouse):
     assert "adhoc: FAILED (no listing page could be read)" in result.output
 
 
-def test_adhoc_needs_allow(raw_dir, warehouse):
-    result = CliRunner().invoke(scrape, ["--start-url", "http://127.0.0.1:9/"], env=_env(raw_dir, warehouse))
-    assert result.exit_code == 2 and "--allow" in result.output
+def test_adhoc_without_allow_reads_budget_titled_links_on_the_start_host(raw_dir, warehouse):
+    # no --allow: every link on the start URL's host whose title is a budget's is a post
+    with Portal() as portal:
+        portal.routes["/robots.txt"] = lambda _h: Response(404, b"")
+        portal.page(
+            "/ys/index.html",
+            '<html><body><a href="/">首页</a><a href="/ys/a.html">某局2024年部门预算</a>'
+            '<a href="/ys/b.html">某局2023年部门决算</a><a href="/about.html">关于本站的说明文字</a></body></html>',
+        )
+        portal.page("/ys/a.html", '<html><body><a href="/f/a.pdf">附件</a></body></html>')
+        portal.file("/f/a.pdf", tiny_pdf("a"), "application/pdf")
+        args = ["--start-url", portal.url("/ys/index.html"), "--delay", "0", "--json", "--no-warehouse"]
+        result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+    assert result.exit_code == 0, result.output
+    (summary,) = json.loads(result.stdout)
+    assert (summary["posts_seen"], summary["posts_matched"], summary["files_fetched"]) == (3, 1, 1)
+    assert summary["posts_skipped"] == {"excluded: 决算": 1, "not a budget title": 1}
+    assert (portal.hits["/ys/b.html"], portal.hits["/about.html"], portal.hits["/"]) == (0, 0, 0)
