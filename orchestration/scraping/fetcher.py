@@ -59,9 +59,8 @@ ROBOTS_AGENT = "shanghai-budget-warehouse"  # the token robots.txt groups are ma
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML listing or detail page larger than this is not a page
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 MAX_ROBOTS_DELAY = 30.0  # a Crawl-delay above this is capped rather than stalling the crawl
-CHUNK_BYTES = 64 * 1024
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
-MIN_ATTEMPT_SECONDS = 0.05  # an attempt with less time than this left before the deadline is not started
+MIN_ATTEMPT_SECONDS = 0.5  # an attempt with less time than this left before the deadline is not started
 # media types accepted for pages ("" is a page served without a Content-Type)
 HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
 LISTING_TYPES = (*HTML_TYPES, "application/json", "text/json", "text/javascript", "application/javascript")
@@ -239,8 +238,9 @@ class Fetcher:
 
     def _timeout(self, remaining: float) -> httpx.Timeout:
         """Connect and read timeouts, neither past what is left of the deadline."""
-        read = max(MIN_ATTEMPT_SECONDS, min(self.limits.read_timeout_seconds, remaining))
-        connect = max(MIN_ATTEMPT_SECONDS, min(self.limits.connect_timeout_seconds, remaining))
+        remaining = max(remaining, 0.01)  # httpx reads 0 as "no timeout"
+        read = min(self.limits.read_timeout_seconds, remaining)
+        connect = min(self.limits.connect_timeout_seconds, remaining)
         return httpx.Timeout(connect=connect, read=read, write=read, pool=read)
 
     def get_page(self, url: str, accept: tuple[str, ...] = HTML_TYPES) -> FetchResult:
@@ -395,8 +395,9 @@ class Fetcher:
             )
 
     def _read_capped(self, response: httpx.Response, max_bytes: int, url: str, deadline: _Deadline) -> bytes:
+        # iter_bytes() without a size yields what each read brought, so the deadline is checked as bytes come
         chunks, size = [], 0
-        for chunk in response.iter_bytes(CHUNK_BYTES):
+        for chunk in response.iter_bytes():
             size += len(chunk)
             if size > max_bytes:
                 raise FetchRejected(f"too_large: over cap {max_bytes}", status=200, final_url=url)
@@ -421,7 +422,7 @@ class Fetcher:
         temp_path = Path(name)
         try:
             with open(fd, "wb") as handle:
-                for chunk in response.iter_bytes(CHUNK_BYTES):
+                for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchRejected(

@@ -30,12 +30,14 @@ __all__ = ["JsonEntry", "api_endpoints", "json_entries", "json_page_count", "nex
 MAX_ENDPOINTS = 4  # candidate API URLs tried per listing page
 LITERAL = r"""(?:'[^'\n]*'|"[^"\n]*"|`[^`\n$]*`)"""
 OPERAND = rf"(?:{LITERAL}|[A-Za-z_$][\w$.]*)"
+OPERAND_RE = re.compile(OPERAND)
 CHAIN_RE = re.compile(rf"{OPERAND}(?:\s*\+\s*{OPERAND})*")
 CALL_RE = re.compile(
     r"""(?:\burl\s*[:=]\s*|\b(?:getJSON|get|post|ajax|fetch|load|request)\s*\(\s*)""", re.IGNORECASE
 )
 STRING_RE = re.compile(LITERAL)
-OBJECT_AFTER_RE = re.compile(r"""^[^;{}]{0,200}?(?:(?:data|params)\s*:\s*|,\s*)\{([^{}]*)\}""", re.DOTALL)
+OBJECT_RE = re.compile(r"""(?:\b(data|params)\s*:\s*|,\s*)\{([^{}]*)\}""")
+OBJECT_WINDOW = 300  # characters after a URL where its query object may be
 PAIR_RE = re.compile(rf"""['"]?([A-Za-z_$][\w$]*)['"]?\s*:\s*({LITERAL}|-?\d+(?:\.\d+)?|[A-Za-z_$][\w$.]*)""")
 URL_ATTRIBUTE_RE = re.compile(r"^data-(?:[\w-]*url|api|source|list)$", re.IGNORECASE)
 STATIC_RE = re.compile(
@@ -79,7 +81,7 @@ def _literal_value(token: str) -> str | None:
 def _evaluate(chain: str, variables: dict[str, str]) -> str:
     """A ``+`` chain of literals and variables as a string; an unknown page variable reads as 1."""
     out = ""
-    for operand in re.split(r"\s*\+\s*", chain.strip()):
+    for operand in (match.group(0) for match in OPERAND_RE.finditer(chain)):
         literal = _literal_value(operand)
         if literal is not None:
             out += literal
@@ -91,12 +93,23 @@ def _evaluate(chain: str, variables: dict[str, str]) -> str:
 
 
 def _query_object(text: str, variables: dict[str, str]) -> list[tuple[str, str]]:
-    """``{pageNo: 1, channelId: cid}`` right after a URL: its pairs, variables resolved."""
-    match = OBJECT_AFTER_RE.match(text)
-    if not match:
-        return []
+    """The query object after a URL (``data: {pageNo: 1, channelId: cid}``, ``, {page: 1}``), resolved.
+
+    The first object in the call that names a page parameter, else the first ``data:``/``params:`` one.
+    """
+    window = text[:OBJECT_WINDOW].split(";")[0]
+    objects = [(match.group(1), match.group(2)) for match in OBJECT_RE.finditer(window)]
+    paged = [
+        body for _, body in objects if any(k.lower() in PAGE_PARAMETERS for k, _ in PAIR_RE.findall(body))
+    ]
+    named = [body for keyword, body in objects if keyword]
+    chosen = (paged or named or [None])[0]
+    return [] if chosen is None else _pairs(chosen, variables)
+
+
+def _pairs(body: str, variables: dict[str, str]) -> list[tuple[str, str]]:
     pairs = []
-    for key, value in PAIR_RE.findall(match.group(1)):
+    for key, value in PAIR_RE.findall(body):
         literal = _literal_value(value)
         if literal is not None or re.fullmatch(r"-?\d+(?:\.\d+)?", value):
             pairs.append((key, literal if literal is not None else value))
@@ -144,22 +157,17 @@ def api_endpoints(page: Page) -> list[str]:
     variables = script_variables(page.scripts)
     candidates = [c for script in page.scripts for c in _script_candidates(script, variables)]
     candidates += page.attributes_named(URL_ATTRIBUTE_RE)
-    found: list[str] = []
+    found: dict[str, str] = {}  # path -> URL: a call with its query beats the bare URL string
     for candidate in candidates:
         candidate = candidate.strip()
         if not _looks_like_listing_call(candidate):
             continue
         url = page.absolute(candidate)
-        parameter = page_parameter(url) if url else None
-        if (
-            url
-            and parameter is None
-            and re.search(r"[?&](?:" + "|".join(PAGE_PARAMETERS) + r")=(&|$)", url, re.IGNORECASE)
-        ):
-            url = None  # a page parameter left without its number: the chain above could not read it
-        if url and url not in found:
-            found.append(url)
-    return found[:MAX_ENDPOINTS]
+        if url is None or EMPTY_PAGE_PARAMETER_RE.search(url):
+            continue  # a page parameter left without its number: the chain could not be read
+        parts = urlsplit(url)
+        found.setdefault(f"{parts.netloc}{parts.path}", url)
+    return list(found.values())[:MAX_ENDPOINTS]
 
 
 def parse_json(text: str) -> Any | None:

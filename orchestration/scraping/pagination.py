@@ -67,7 +67,8 @@ NEXT_WORDS_LATIN = ("next", "last", "prev", "previous")
 FIRST_WORDS = ("首页", "第一页", "first")  # also the site's home: only trusted with a page-shaped URL
 PAGER_SYMBOLS = set("<>«»‹›")
 NUMBER_TRIM = "[]【】()（）第页 "
-MAX_PAGE_NUMBER = 9999
+MAX_PAGE_NUMBER = 9999  # pages generated from a count
+MAX_LINK_PAGE_NUMBER = 999  # a link whose text is a bigger number is a year or an id, not a page
 FILE_RE = re.compile(r"^(?P<stem>[A-Za-z][\w-]*?)(?:[_-](?P<n>\d+))?\.(?P<ext>[A-Za-z]{2,6})$")
 CREATE_PAGE_RE = re.compile(r"createPageHTML\s*\(([^()]*)\)")
 COUNT_VARIABLES = ("countpage", "pagecount", "totalpage", "totalpages", "pagetotal", "allpage", "maxpage")
@@ -128,7 +129,7 @@ def _pager_text(text: str) -> str | None:
     """What kind of pager link the text says it is: ``number``, ``word``, ``first``, or None."""
     compact = "".join(text.split())
     trimmed = compact.strip(NUMBER_TRIM)
-    if trimmed.isdigit() and 1 <= int(trimmed) <= MAX_PAGE_NUMBER:
+    if trimmed.isdigit() and 1 <= int(trimmed) <= MAX_LINK_PAGE_NUMBER:
         return "number"
     if len(compact) <= 8:
         lowered = compact.lower().strip("".join(PAGER_SYMBOLS))
@@ -155,10 +156,10 @@ def _from_links(page: Page, in_scope: Callable[[str], bool]) -> list[ListingLink
         kind = _pager_text(link.text)
         if kind in ("number", "word") or (kind == "first" and shaped):
             found.append(ListingLink(link.url, f"pager link {link.text!r}"))
-        elif _sibling(link.url, page.url):
-            found.append(ListingLink(link.url, "index_N sibling"))
         elif _same_path_with_page(link.url, page.url):
             found.append(ListingLink(link.url, "page parameter"))
+        elif _sibling(link.url, page.url):
+            found.append(ListingLink(link.url, "index_N sibling"))
     return found
 
 

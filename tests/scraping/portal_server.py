@@ -68,8 +68,9 @@ class Response:
     status: int = 200
     body: bytes = b""
     headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
+    delay: float = 0.0  # seconds before the first byte
     send_length: bool = True
+    trickle: float = 0.0  # seconds between 1 KiB pieces of the body: a server that never quite stalls
 
 
 @dataclass
@@ -114,9 +115,19 @@ class Portal:
                     if response.send_length:
                         self.send_header("Content-Length", str(len(response.body)))
                     self.end_headers()
-                    self.wfile.write(response.body)
+                    self._write(response)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the crawler hung up (timeout, size cap): that is the point
+
+            def _write(self, response: Response) -> None:
+                if not response.trickle:
+                    self.wfile.write(response.body)
+                    return
+                for start in range(0, len(response.body), 1024):
+                    if portal.closing.wait(response.trickle):
+                        return
+                    self.wfile.write(response.body[start : start + 1024])
+                    self.wfile.flush()
 
             def log_message(self, *args: object) -> None:
                 pass
