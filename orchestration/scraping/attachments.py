@@ -4,8 +4,9 @@ A link is an attachment when its URL ends in a document extension, when its text
 file name (``2024年部门预算.pdf`` on a ``downfile.jsp?fileid=3`` link), when a query
 parameter names a file (a PDF viewer's ``?file=/upload/a.pdf`` is unwrapped to the file),
 when it is a download endpoint (``/module/download/downfile.jsp?...``, ``download.do?id=``,
-``/attach/``), or when the source's own ``attachment_pattern`` matches. A post whose page
-holds the budget tables inline is kept as an HTML document, in the charset it declares.
+``/attach/``), when the source's own ``attachment_pattern`` matches, or when it is a page
+linked as the tables (``预算表（网页版）``). A post with no attachment whose page holds the
+budget tables inline is kept as an HTML document, in the charset it declares.
 """
 
 from __future__ import annotations
@@ -25,7 +26,9 @@ __all__ = [
     "is_file_url",
 ]
 
-DOCUMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "wps", "et")
+DOCUMENT_EXTENSIONS = ("pdf", "xls", "xlsx", "doc", "docx", "wps", "et", "ofd", "zip", "rar")
+PAGE_EXTENSIONS = ("", "html", "htm", "shtml", "jhtml", "xhtml", "jsp", "do", "aspx", "php")
+TABLE_PAGE_WORDS = ("预算表", "网页版", "表格版")  # a post's link to its tables on a page of their own
 DOWNLOAD_PATH_RE = re.compile(
     r"(?:down(?:load)?|attach(?:ment)?|getfile|fileget|filedown|readfile|showfile)[\w-]*"
     r"(?:\.(?:jsp|do|action|aspx?|ashx|php)|/)",
@@ -83,6 +86,8 @@ def attachment_clue(link: Link, pattern: re.Pattern | None) -> tuple[str, str] |
         return link.url, "attachment_pattern"
     if link.tag in ("iframe", "embed", "object") and is_file_url(link.url):
         return link.url, f"embedded <{link.tag}>"
+    if any(word in link.text for word in TABLE_PAGE_WORDS) and _extension(parts.path) in PAGE_EXTENSIONS:
+        return link.url, "table page linked from the post"
     return None
 
 

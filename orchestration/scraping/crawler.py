@@ -304,8 +304,13 @@ class _Crawl:
             self.store.discard(result.temp_path)
             self.reject_file(reason, **common)
             return
-        stored = self.store.commit(result.temp_path, result.sha256, ext)
-        self.stored(stored, prior, result.size, common)
+        if ext == "html":  # keep the charset the header named inside the page
+            document = html_document(result.temp_path.read_bytes(), result.content_type)
+            self.store.discard(result.temp_path)
+            stored, common["size"] = self.store.put(document, "html"), len(document)
+        else:
+            stored = self.store.commit(result.temp_path, result.sha256, ext)
+        self.stored(stored, prior, common["size"], common)
 
     def store_page(self, page: FetchResult, prior: ManifestRow | None, where: dict) -> None:
         """A post whose page holds the budget tables: the page is the document, kept as HTML."""

@@ -277,7 +277,7 @@ class Discovery:
             clue = attachment_clue(link, self.attachment_re)
             if clue is not None:
                 reading.attachments.append(Attachment(clue[0], link.text, post, clue[1]))
-        tables = budget_table_count(page)
+        tables = 0 if reading.attachments else budget_table_count(page)  # with files, tables are a preview
         if tables:
             text = f"budget tables in the page ({tables})"
             reading.attachments.append(Attachment(post.url, text, post, "budget tables in the page", result))

@@ -60,6 +60,7 @@ MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML listing or detail page larger than t
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 MAX_ROBOTS_DELAY = 30.0  # a Crawl-delay above this is capped rather than stalling the crawl
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+TIMEOUT_ATTEMPTS = 2  # attempts at most after timeouts (5xx answers get every retry the deadline allows)
 MIN_ATTEMPT_SECONDS = 0.5  # an attempt with less time than this left before the deadline is not started
 # media types accepted for pages ("" is a page served without a Content-Type)
 HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
@@ -309,9 +310,14 @@ class Fetcher:
         def out_of_time(state) -> bool:  # the next attempt would start too close to the deadline
             return deadline.remaining() - state.upcoming_sleep < MIN_ATTEMPT_SECONDS
 
+        def stalled_twice(state) -> bool:  # a server that stalled twice stalls again: spare it a third wait
+            return state.attempt_number >= TIMEOUT_ATTEMPTS and isinstance(
+                state.outcome.exception(), httpx.TimeoutException
+            )
+
         retrying = Retrying(
             retry=retry_if_exception_type((_Retryable, httpx.TimeoutException, httpx.TransportError)),
-            stop=stop_after_attempt(self.limits.retries + 1) | out_of_time,
+            stop=stop_after_attempt(self.limits.retries + 1) | out_of_time | stalled_twice,
             wait=wait_exponential(
                 multiplier=self.limits.backoff_seconds, max=self.limits.backoff_max_seconds
             ),

@@ -22,6 +22,8 @@ CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
 FALLBACK_CHARSET = "gb18030"  # older district portals still serve GBK pages without saying so
 GBK_FAMILY = ("gb2312", "gbk", "x-gbk", "gb_2312-80")
 ONCLICK_URL_RE = re.compile(r"""(?:location(?:\.href)?\s*=|window\.open\s*\(|open\s*\()\s*['"]([^'"]+)['"]""")
+TEMPLATE_TYPE_RE = re.compile(r"xml|template|html", re.IGNORECASE)
+CDATA_RE = re.compile(r"<!\[CDATA\[|\]\]>")
 TITLE_SELECTORS = (  # the article's own title first; <title> often adds the site's name
     'meta[name="ArticleTitle"]',
     'meta[name="articletitle"]',
@@ -111,6 +113,17 @@ class Page:
                 continue
             text = (attributes.get("title") or "").strip() or node.text(separator=" ", strip=True)
             links.append(Link(url, _clean(text), kind))
+        return links + self._template_links()
+
+    def _template_links(self) -> list[Link]:
+        """Links inside script templates: ``<script type="text/xml">`` record sets (Hanweb JCMS), templates."""
+        links = []
+        for node in self.tree.css("script[type]"):
+            if not TEMPLATE_TYPE_RE.search(node.attributes.get("type") or ""):
+                continue
+            fragment = Page(self.url, CDATA_RE.sub("", node.text() or ""))
+            fragment.base = self.base
+            links += [link for link in fragment.links if link.tag == "a"]
         return links
 
     @cached_property

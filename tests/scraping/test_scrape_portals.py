@@ -104,7 +104,7 @@ def test_adhoc_crawl_lands_every_budget_file_once_despite_a_stall(cms_site: CmsS
     # the stall: given up at the deadline, after the retries the deadline allowed
     (stalled,) = attachments[site.stalled]
     assert (stalled["outcome"], stalled["reason"].split(":")[0]) == ("rejected", "timeout")
-    assert site.portal.hits[site.stalled] == 3
+    assert site.portal.hits[site.stalled] == 2  # a server that stalled twice is not asked again
     assert summary["elapsed_seconds"] < CMS_TEST_LIMITS["deadline_seconds"] + 2.0 < DEFAULT_STALL_SECONDS
 
     # every listing page read once; 决算, notices, drafts for comment and explanations never requested

@@ -6,10 +6,12 @@ exact URLs the rule must find. The portal tests run the same rules end to end.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from orchestration.scraping.attachments import attachment_clue, budget_table_count, html_document
-from orchestration.scraping.content import disposition_filename
+from orchestration.scraping.content import disposition_filename, judge
 from orchestration.scraping.json_listing import api_endpoints, json_entries, next_json_page, parse_json
 from orchestration.scraping.pages import Link, Page
 from orchestration.scraping.pagination import is_pager_text, listing_links
@@ -227,8 +229,6 @@ def test_attachments_named_by_scripts_frames_and_the_sources_own_pattern():
         '<a href="javascript:;" onclick="window.open(\'/f/a.pdf\')">预算</a>'
         '<iframe src="/f/b.pdf"></iframe><a href="/show/77">预算表（网页版）</a>'
     )
-    import re
-
     clues = [attachment_clue(link, re.compile(r"/show/\d+$")) for link in Page(H + "/art/1.html", html).links]
     assert clues == [
         (H + "/f/a.pdf", "file extension in URL"),
@@ -311,3 +311,36 @@ def test_cut_titles_worth_a_look_at_their_page():
         "上海市某区教育局2023年部门决…", title_verdict("上海市某区教育局2023年部门决…")
     )
     assert not worth_resolving("上海市某区教育局2024年部门预算", None)  # already a budget
+
+
+def test_links_inside_script_record_sets_are_links():
+    # Hanweb JCMS ships a listing's first records in <script type="text/xml"> as CDATA
+    html = (
+        '<script type="text/xml"><datastore><recordset><record><![CDATA[<li><a href="/art/2024/2/1/art_1_2.html"'
+        ' title="某局2024年部门预算">某局</a></li>]]></record></recordset></datastore></script>'
+        "<script>var x = '<a href=\"/not/a/link.html\">';</script>"
+    )
+    links = Page(H + "/col/col1/index.html", html).links
+    assert [(link.url.removeprefix(H), link.text) for link in links] == [
+        ("/art/2024/2/1/art_1_2.html", "某局2024年部门预算")
+    ]
+
+
+def test_a_table_page_linked_from_the_post():
+    link = Link(H + "/art/2024/tables_5.html", "2024年部门预算表（网页版）")
+    assert attachment_clue(link, None) == (link.url, "table page linked from the post")
+    assert attachment_clue(Link(H + "/art/2024/6.html", "相关文章：某局2024年部门预算"), None) is None
+
+
+@pytest.mark.parametrize(
+    ("head", "declared", "expected"),
+    [
+        (b"PK\x03\x04\x14\x00", "ofd", ("ofd", None)),
+        (b"PK\x03\x04\x14\x00", "zip", ("zip", None)),
+        (b"Rar!\x1a\x07\x00", "rar", ("rar", None)),
+        (b"Rar!\x1a\x07\x01\x00", None, ("rar", None)),
+        (b"%PDF-1.7", "zip", (None, "content_mismatch: declared .zip, got pdf")),
+    ],
+)
+def test_archives_and_ofd_are_kept_by_their_magic(head, declared, expected):
+    assert judge(head, declared, None) == expected

@@ -4,7 +4,8 @@ As TRS publishes Shanghai's district portals: listing pages ``index.html`` then
 ``index_1.html``, ``index_2.html`` (page 2 is ``_1``); the pager is drawn in the browser by
 ``createPageHTML(3, 0, "index", "html")`` (the function defined inline beside the call), so
 the HTML holds no link to page 2. Titles are cut in the text and whole in ``title=``,
-except one cut title with no ``title=`` (its page's ``ArticleTitle`` says what it is).
+except one cut title with no ``title=`` (its page's ``ArticleTitle`` says what it is). One post
+holds its tables inline and nothing else (kept as HTML); another shows them beside its PDF.
 Posts live in ``./YYYYMM/tYYYYMMDD_N.html``; attachments are ``./P0YYYYMMDD….pdf`` beside
 the post, linked by their file name, with TRS's ``OLDSRC`` attribute.
 """
@@ -129,6 +130,7 @@ POSTS = [
 ]
 CUT_TITLE_POST = "202402/t20240203_1003.html"  # listed as "上海市某区教育局2024年部门预…" with no title=
 INLINE_POST = "202402/t20240207_1006.html"
+PREVIEW_POST = "202402/t20240201_1001.html"  # tables shown beside its PDF: the PDF is the document
 STALLED_FILE = "P020240206007.pdf"
 
 
@@ -156,7 +158,8 @@ def build_trs_portal(portal: Portal, stall_seconds: float = DEFAULT_STALL_SECOND
         html = DETAIL.format(
             title=title,
             date=date,
-            body=TABLES_HTML.format(unit="某区民政局") if post == INLINE_POST else "",
+            # the tables inline: the whole document on one post, a preview beside the PDF on another
+            body=TABLES_HTML.format(unit="某区民政局") if post in (INLINE_POST, PREVIEW_POST) else "",
             links=links,
         )
         p.page(f"{COLUMN}/{post}", html)
