@@ -114,3 +114,24 @@ def test_adhoc_without_allow_reads_budget_titled_links_on_the_start_host(raw_dir
     assert (summary["posts_seen"], summary["posts_matched"], summary["files_fetched"]) == (3, 1, 1)
     assert summary["posts_skipped"] == {"excluded: 决算": 1, "not a budget title": 1}
     assert (portal.hits["/ys/b.html"], portal.hits["/about.html"], portal.hits["/"]) == (0, 0, 0)
+
+
+def test_check_a_registry_source_by_name_downloads_nothing(site, registry_file, raw_dir, warehouse):
+    args = ["--registry", str(registry_file), "--check", "test_district", "--json"]
+    result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+    assert result.exit_code == 0, result.output
+    (check,) = json.loads(result.stdout)
+    assert [page["found_by"] for page in check["listing_pages"]] == [
+        "start URL",
+        "pager link '下一页'",
+        "pager link '尾页'",
+    ]
+    assert (check["posts_seen"], check["budget_posts"]) == (10, 7)
+    assert check["posts_skipped"] == {"excluded: 决算": 2, "excluded: 通知": 1}
+    assert len(check["attachments"]) == 19
+    assert check["problems"] == [
+        "detail page " + site.portal.url("/zwgk/yjsgk/20240225/gone.html") + ": http_404"
+    ]
+    # the pages were read, no file was asked for, nothing was written
+    assert all(not path.startswith(("/upload/", "/private/")) for path in site.portal.hits)
+    assert not (raw_dir / "scraped").exists() and not warehouse.exists()
