@@ -22,6 +22,7 @@ __all__ = [
     "DOCUMENT_EXTENSIONS",
     "attachment_clue",
     "budget_table_count",
+    "files_named_in_scripts",
     "html_document",
     "is_file_url",
 ]
@@ -56,6 +57,9 @@ AMOUNT_RE = re.compile(r"^[-−]?\d[\d,，]*(?:\.\d+)?$")
 MIN_TABLE_ROWS = 3
 MIN_AMOUNT_CELLS = 4
 CHARSET_META_RE = re.compile(rb"<meta[^>]+charset", re.IGNORECASE)
+SCRIPT_FILE_RE = re.compile(
+    r"""['"]([^'"\s<>]+\.(?:""" + "|".join(DOCUMENT_EXTENSIONS) + r"""))['"]""", re.IGNORECASE
+)
 
 
 def _extension(path: str) -> str:
@@ -89,6 +93,19 @@ def attachment_clue(link: Link, pattern: re.Pattern | None) -> tuple[str, str] |
     if any(word in link.text for word in TABLE_PAGE_WORDS) and _extension(parts.path) in PAGE_EXTENSIONS:
         return link.url, "table page linked from the post"
     return None
+
+
+def files_named_in_scripts(page: Page) -> list[str]:
+    """Absolute URLs of documents a page's scripts name (``var files = [{"url": "/f/a.pdf"}]``)."""
+    found: list[str] = []
+    for script in page.scripts:
+        for match in SCRIPT_FILE_RE.finditer(script):
+            if "/" not in match.group(1):
+                continue  # a file's name ("2024年部门预算.pdf"), not where it is
+            url = page.absolute(match.group(1))
+            if url and url not in found:
+                found.append(url)
+    return found
 
 
 def _is_budget_table(rows: list[list[str]], context: str) -> bool:

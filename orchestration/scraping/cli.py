@@ -12,6 +12,7 @@ import dataclasses
 import json
 import sys
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 import click
 from tqdm import tqdm
@@ -114,7 +115,17 @@ def adhoc_source(start_urls: tuple[str, ...], limits: Limits, **options) -> Sour
         page_template=options["page_template"],
         title_include=options["title_include"] or DEFAULT_TITLE_INCLUDE,
         title_exclude=options["title_exclude"] or DEFAULT_TITLE_EXCLUDE,
+        allowed_hosts=_hosts(start_urls, options["hosts"]),
         limits=limits,
+    )
+
+
+def _hosts(start_urls: tuple[str, ...], extra: tuple[str, ...]) -> tuple[str, ...]:
+    """The start URLs' hosts and the ones named with --host (empty: the Source's default)."""
+    if not extra:
+        return ()
+    return tuple(
+        sorted({(urlsplit(u).hostname or "").lower() for u in start_urls} | {h.lower() for h in extra})
     )
 
 
@@ -179,6 +190,7 @@ def run_crawl(sources: list[Source], no_warehouse: bool, as_json: bool) -> bool:
 @click.option("--attachment", help="Ad-hoc: regex of more attachment links, beside the general rules.")
 @click.option("--listing", help="Ad-hoc: regex of more listing pages, beside the pagination found.")
 @click.option("--page-template", help='Ad-hoc: generated listing pages, e.g. "index_{n}.html".')
+@click.option("--host", "hosts", multiple=True, help="Ad-hoc: another host files may come from (repeatable).")
 @click.option(
     "--title-include",
     multiple=True,

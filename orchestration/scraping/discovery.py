@@ -18,7 +18,7 @@ from typing import Protocol
 from urllib.parse import urljoin, urlsplit
 
 from . import json_listing, pagination
-from .attachments import attachment_clue, budget_table_count, is_file_url
+from .attachments import attachment_clue, budget_table_count, files_named_in_scripts, is_file_url
 from .fetcher import LISTING_TYPES, Fetcher, FetchRejected, FetchResult, normalize_url
 from .pages import Page, decode_html
 from .registry import Source
@@ -277,6 +277,10 @@ class Discovery:
             clue = attachment_clue(link, self.attachment_re)
             if clue is not None:
                 reading.attachments.append(Attachment(clue[0], link.text, post, clue[1]))
+        if not reading.attachments:  # a file list drawn by script: the files are named in it
+            reading.attachments += [
+                Attachment(url, "", post, "file named in a script") for url in files_named_in_scripts(page)
+            ]
         tables = 0 if reading.attachments else budget_table_count(page)  # with files, tables are a preview
         if tables:
             text = f"budget tables in the page ({tables})"

@@ -8,7 +8,8 @@ import json
 import duckdb
 from click.testing import CliRunner
 
-from orchestration.scraping.cli import scrape
+from orchestration.scraping.cli import adhoc_source, scrape
+from orchestration.scraping.registry import Limits
 from tests.scraping.portal_server import Portal, Response, tiny_pdf
 
 
@@ -135,3 +136,11 @@ def test_check_a_registry_source_by_name_downloads_nothing(site, registry_file, 
     # the pages were read, no file was asked for, nothing was written
     assert all(not path.startswith(("/upload/", "/private/")) for path in site.portal.hits)
     assert not (raw_dir / "scraped").exists() and not warehouse.exists()
+
+
+def test_adhoc_hosts_are_the_start_hosts_and_those_named():
+    options = {"name": "adhoc", "allow": None, "attachment": None, "listing": None, "page_template": None}
+    options |= {"title_include": (), "title_exclude": ()}
+    plain = adhoc_source(("http://WWW.a.gov.cn/ys/index.html",), Limits(), hosts=(), **options)
+    more = adhoc_source(("http://www.a.gov.cn/ys/index.html",), Limits(), hosts=("FJ.a.gov.cn",), **options)
+    assert (plain.allowed_hosts, more.allowed_hosts) == (("www.a.gov.cn",), ("fj.a.gov.cn", "www.a.gov.cn"))

@@ -10,7 +10,12 @@ import re
 
 import pytest
 
-from orchestration.scraping.attachments import attachment_clue, budget_table_count, html_document
+from orchestration.scraping.attachments import (
+    attachment_clue,
+    budget_table_count,
+    files_named_in_scripts,
+    html_document,
+)
 from orchestration.scraping.content import disposition_filename, judge
 from orchestration.scraping.json_listing import api_endpoints, json_entries, next_json_page, parse_json
 from orchestration.scraping.pages import Link, Page
@@ -344,3 +349,11 @@ def test_a_table_page_linked_from_the_post():
 )
 def test_archives_and_ofd_are_kept_by_their_magic(head, declared, expected):
     assert judge(head, declared, None) == expected
+
+
+def test_files_a_script_names():
+    html = (
+        '<script>var files = [{"name": "2024年部门预算.pdf", "url": "/uploadfile/2024/a.PDF"}];'
+        "var logo = '/img/logo.png'; var again = '/uploadfile/2024/a.PDF';</script>"
+    )
+    assert files_named_in_scripts(Page(H + "/art/1.html", html)) == [H + "/uploadfile/2024/a.PDF"]
