@@ -87,6 +87,7 @@ class Discovery:
         self.detail_re = re.compile(source.detail_pattern) if source.detail_pattern else None
         self.attachment_re = re.compile(source.attachment_pattern) if source.attachment_pattern else None
         self.listing_re = re.compile(source.listing_pattern) if source.listing_pattern else None
+        self.start_urls = {normalize_url(u) for u in source.start_urls}
         self.folders = {
             (urlsplit(u).hostname or "", dirname(urlsplit(u).path) + "/") for u in source.start_urls
         }
@@ -233,7 +234,7 @@ class Discovery:
     def _add_post(
         self, url: str, title: str, listing_url: str, *, link_text: str = "", from_json: bool = False
     ) -> None:
-        if not self.on_allowed_host(url) or url in self.source.start_urls or urlsplit(url).path.endswith("/"):
+        if not self.on_allowed_host(url) or url in self.start_urls or urlsplit(url).path.endswith("/"):
             return  # a folder is a column (the site, this listing, another column), never a post
         if is_file_url(url):
             post = Post(url, title, listing_url, "file linked from the listing", True, link_text or title)
