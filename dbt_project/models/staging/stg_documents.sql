@@ -15,6 +15,7 @@ final as (
         town,
         level as department_level,
         kind as budget_kind,
+        nullif(trim(parent_department), '') as parent_department_name,
         cast(fiscal_year as integer) as fiscal_year,
         -- provenance
         parser_version,
