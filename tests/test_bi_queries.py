@@ -256,12 +256,12 @@ def check_kinds(name, rows):
         assert class_totals[(2026, "204")] == corpus.department[2026].class_totals()["204"]
     if name == "documents_and_how_they_count":
         assert sorted((row[0], row[1], row[2], row[4]) for row in rows) == [
+            (NOTARY, 2025, "unit", "unit_in_department_budget"),
+            (NOTARY, 2026, "unit", "unit_in_department_budget"),
             (JUSTICE, 2025, "department", "department_budget"),
             (JUSTICE, 2026, "department", "department_budget"),
             (JUSTICE, 2026, "unit", "unit_in_department_budget"),
             (RESCUE_STATION, 2026, "unit", "unit_without_department_budget"),
-            (NOTARY, 2025, "unit", "unit_in_department_budget"),
-            (NOTARY, 2026, "unit", "unit_in_department_budget"),
         ]
     if name == "printed_totals_beside_their_leaves":
         differ = {(row[0], row[1], row[3]) for row in rows if row[-1] == "leaves_differ"}

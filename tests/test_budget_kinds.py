@@ -61,12 +61,13 @@ def test_totals_by_department_come_from_the_department_budget(kinds_warehouse, c
 def test_every_fact_tells_its_kind(kinds_warehouse):
     with duckdb.connect(str(kinds_warehouse), read_only=True) as con:
         facts = [t for t in mart_tables(con) if t.startswith("fact_") and t != "fact_check_result"]
+        assert len(facts) == 9
         for fact in facts:
-            kinds = con.execute(
-                f"select budget_kind, counts_in_totals, count(*) from marts.{fact} group by all"
-            ).fetchall()
-            assert kinds and all(kind in ("department", "unit") for kind, _, _ in kinds), fact
-            assert {kind for kind, _, _ in kinds} == {"department", "unit"}, fact
+            kinds = {
+                kind for (kind,) in con.execute(f"select distinct budget_kind from marts.{fact}").fetchall()
+            }
+            # the generator writes no performance-target tables: that fact is empty here (its column is not)
+            assert kinds == ({"department", "unit"} if fact != "fact_performance_indicator" else set()), fact
     rows = query(
         kinds_warehouse,
         """
@@ -158,11 +159,12 @@ def test_the_flag_is_set_on_the_rows_of_the_broken_identities(kinds_warehouse, c
         where f.has_publisher_inconsistency
         """,
     )
-    # only the misprinted document; in its table 3 exactly the leaves of the misprinted leaf's 类 (whose
-    # 款 and 类 rows the leaves no longer add up to); elsewhere only the misprinted leaf (compared tables)
+    # only the misprinted document; in its table 3 exactly the leaves of the misprinted leaf's 款 (which its
+    # 项 no longer add up to; the 类 still equals its printed 款); elsewhere only the misprinted leaf, where
+    # another table is compared with table 3
     assert {row[:3] for row in flagged} == {(NOTARY, 2026, "unit")}
-    leaves_of_class = {i.code for i in corpus.notary[2026].items if i.code[:3] == code[:3]}
-    assert {row[4] for row in flagged if row[3] == 3} == leaves_of_class
+    leaves_of_section = {i.code for i in corpus.notary[2026].items if i.code[:5] == code[:5]}
+    assert {row[4] for row in flagged if row[3] == 3} == leaves_of_section
     assert {row[4] for row in flagged if row[3] != 3} <= {code}
     assert all(
         "parent_equals_children" in row[5].split(",") for row in flagged if row[3] == 3 and row[4] == code
