@@ -20,24 +20,10 @@
 --   unit_without_department_budget  a selected 单位预算 whose department's 部门预算 for the year is absent:
 --                                   counts (the only source of those yuan);
 --   not_selected                    a file not chosen to represent its disclosure: never counts.
--- A document whose title names neither kind is taken as a 部门预算, the common case.
+-- A document whose title names neither kind is taken as a 部门预算, the common case (stg_documents).
 
 with documents as (
-    select
-        document_sha256,
-        source_file,
-        file_format,
-        page_count,
-        department_name,
-        district,
-        town,
-        department_level,
-        coalesce(budget_kind, 'department') as budget_kind,
-        parent_department_name,
-        fiscal_year,
-        parser_version,
-        parsed_at
-    from {{ ref('stg_documents') }}
+    select * from {{ ref('stg_documents') }}
 ),
 
 raw_files as (
@@ -74,7 +60,8 @@ identified as (
         case
             when department_name is not null and fiscal_year is not null
                 then md5(
-                    {{ organisation_name('department_name') }} || '|' || cast(fiscal_year as varchar) || '|' || budget_kind
+                    {{ organisation_name('department_name') }} || '|' || cast(fiscal_year as varchar) || '|'
+                    || coalesce(budget_kind, 'department')
                 )
             else md5('file:' || file_stem)
         end as disclosure_key
