@@ -158,6 +158,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "level": meta.level,
                 "kind": meta.kind,
                 "fiscal_year": meta.fiscal_year,
+                "parent_department": meta.parent_department,
                 "parser_version": PARSER_VERSION,
                 "parsed_at": now,
             }

@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 # Bump when the parser's output changes, so stored parses are redone.
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.2.0"
 
 LANDING_DDL = """
 create schema if not exists landing;
@@ -69,8 +69,11 @@ create table if not exists landing.documents (
     kind varchar,
     fiscal_year integer,
     parser_version varchar not null,
-    parsed_at timestamp not null
+    parsed_at timestamp not null,
+    parent_department varchar       -- 预算主管部门 of a unit budget (单位预算), when printed
 );
+-- warehouses created before the parser read a unit's 预算主管部门 (parser 0.2.0)
+alter table landing.documents add column if not exists parent_department varchar;
 create table if not exists landing.tables (
     sha256 varchar not null,
     table_no integer not null,

@@ -35,6 +35,8 @@ class DocumentMeta:
     level: str | None = None  # "city" | "district" | "town"
     kind: str | None = None  # "department" (部门预算) | "unit" (单位预算)
     fiscal_year: int | None = None
+    # 预算主管部门 of a unit budget (单位预算) when the document prints it or its name shows it; else None
+    parent_department: str | None = None
 
 
 @dataclass

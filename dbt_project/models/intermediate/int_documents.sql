@@ -7,6 +7,20 @@
 --      raw_scrape_manifest) when known, else the newest modification time of its raw file(s);
 --   3. the sha256, so that the choice never depends on when or in which order files were parsed.
 -- The files not chosen stay in the raw folder, the landing tables and dim_document.
+--
+-- Organisations and budget kinds (DOMAIN.md, "Budget kinds"): department_key is the organisation (its
+-- name without the 上海市 prefix, spaces or full-width brackets: macro organisation_name), whatever kind
+-- of budget it published; a unit budget names its 预算主管部门 (parent_department_key) when it prints it.
+-- Counting rule (count_status, counts_in_totals): a 部门预算 consolidates its units, so
+--   department_budget               a selected 部门预算: counts;
+--   unit_in_department_budget       a selected 单位预算 whose department (its 主管部门, or the organisation
+--                                   itself when none is printed: a department's own 本级 unit budget) has a
+--                                   selected 部门预算 for the same year: its figures are inside that
+--                                   budget; it does not count, and stays for drill-down;
+--   unit_without_department_budget  a selected 单位预算 whose department's 部门预算 for the year is absent:
+--                                   counts (the only source of those yuan);
+--   not_selected                    a file not chosen to represent its disclosure: never counts.
+-- A document whose title names neither kind is taken as a 部门预算, the common case (stg_documents).
 
 with documents as (
     select * from {{ ref('stg_documents') }}
@@ -41,10 +55,14 @@ keyed as (
 identified as (
     select
         *,
-        md5(coalesce(department_name, 'file:' || file_stem)) as department_key,
+        md5(coalesce({{ organisation_name('department_name') }}, 'file:' || file_stem)) as department_key,
+        md5({{ organisation_name('parent_department_name') }}) as parent_department_key,
         case
             when department_name is not null and fiscal_year is not null
-                then md5(department_name || '|' || cast(fiscal_year as varchar) || '|' || coalesce(budget_kind, 'department'))
+                then md5(
+                    {{ organisation_name('department_name') }} || '|' || cast(fiscal_year as varchar) || '|'
+                    || coalesce(budget_kind, 'department')
+                )
             else md5('file:' || file_stem)
         end as disclosure_key
     from keyed
@@ -63,11 +81,42 @@ ranked as (
     from identified
 ),
 
+represented as (
+    select
+        *,
+        representation_rank = 1 as is_selected,
+        -- the department whose 部门预算 would hold this document's figures
+        case when budget_kind = 'unit' then coalesce(parent_department_key, department_key) else department_key end
+            as home_department_key
+    from ranked
+),
+
+department_budgets as (
+    select distinct department_key, fiscal_year
+    from represented
+    where is_selected and budget_kind = 'department'
+),
+
+counted as (
+    select
+        represented.*,
+        case
+            when not represented.is_selected then 'not_selected'
+            when represented.budget_kind = 'department' then 'department_budget'
+            when department_budgets.department_key is not null then 'unit_in_department_budget'
+            else 'unit_without_department_budget'
+        end as count_status
+    from represented
+    left join department_budgets
+        on department_budgets.department_key = represented.home_department_key
+        and department_budgets.fiscal_year = represented.fiscal_year
+),
+
 final as (
     select
         *,
-        representation_rank = 1 as is_selected
-    from ranked
+        count_status in ('department_budget', 'unit_without_department_budget') as counts_in_totals
+    from counted
 )
 
 select * from final

@@ -14,7 +14,9 @@ final as (
         district,
         town,
         level as department_level,
-        kind as budget_kind,
+        -- a title naming neither 部门预算 nor 单位预算: a 部门预算, the common case
+        coalesce(kind, 'department') as budget_kind,
+        nullif(trim(parent_department), '') as parent_department_name,
         cast(fiscal_year as integer) as fiscal_year,
         -- provenance
         parser_version,
