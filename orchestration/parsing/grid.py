@@ -14,6 +14,7 @@ class RawRow:
     line: int | None = None
     block: int = 0  # rows of one block share the header's column positions
     row: int = 0  # index in the grid's body
+    confidence: list[float] | None = None  # per cell, for OCR'd rows (None: read exactly)
 
 
 @dataclass

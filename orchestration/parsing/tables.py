@@ -51,7 +51,11 @@ TOTAL_KEYS = {
 
 def read_grids(source: Source) -> list[RawGrid]:
     """Raw grids of the nine tables, one per table (continuations merged)."""
-    if source.format == "pdf":
+    if source.sheets is not None:  # spreadsheets, Word, HTML, OCR'd scans: rows of cells
+        from .row_tables import read_sheet_grids
+
+        grids = read_sheet_grids(source.sheets)
+    elif source.format == "pdf":
         from .pdf_tables import read_pdf_grids
 
         grids = read_pdf_grids(source)
