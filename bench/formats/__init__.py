@@ -11,6 +11,7 @@ PDFs rasterised (``scan``). Deterministic for a seed.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from pathlib import Path
 
 from bench.formats.golden_document import Document, load_document
@@ -36,6 +37,8 @@ FORMATS = ("xlsx", "xls", "docx", "html")
 
 def write(doc: Document, fmt: str, style: Style) -> bytes:
     """The document in ``fmt`` laid out in ``style``."""
+    if fmt in ("docx", "html") and style.title_place == "sheet_name":
+        style = replace(style, title_place="paragraph")  # no sheets to name: the title is printed
     sheets = lay_out(doc, style)
     if fmt == "xlsx":
         from bench.formats.spreadsheet import write_xlsx

@@ -67,6 +67,7 @@ def extract(source: Source) -> DocumentMeta:
         level=_level(department, district, town, title_text),
         kind=_kind(title_text) or _kind_of_tables(tables),
         fiscal_year=_year(title_text) or _year_of_tables(tables),
+        reader=source.reader,
     )
 
 

@@ -113,7 +113,7 @@ def extract(source: Source) -> tuple[list[TableInfo], list[Cell]]:
         info = infos[grid.table_no]
         if info.unit is None:
             continue
-        cells += [_cell(r, info.unit) for r in records[grid.table_no]]
+        cells += [_cell(r, info.unit, source.reader, _confidence(grid, r)) for r in records[grid.table_no]]
     return [infos[g.table_no] for g in grids], cells
 
 
@@ -134,7 +134,17 @@ def _info(grid: RawGrid, records: list[Record]) -> TableInfo:
     )
 
 
-def _cell(rec: Record, unit: str) -> Cell:
+def _confidence(grid: RawGrid, rec: Record) -> float:
+    """An OCR'd figure's confidence: the least of its own box's and its row label's; 1 when read exactly."""
+    row = grid.rows[rec.row] if rec.row < len(grid.rows) else None
+    if row is None or not row.confidence:
+        return 1.0
+    figure = [c for text, c in zip(row.cells, row.confidence) if text.strip() == rec.printed]
+    labels = [c for text, c in zip(row.cells, row.confidence) if text.strip() and parse_amount(text) is None]
+    return min(figure[:1] + labels, default=1.0)
+
+
+def _cell(rec: Record, unit: str, reader: str, confidence: float) -> Cell:
     return Cell(
         table_no=rec.table_no,
         section=rec.section,
@@ -146,6 +156,8 @@ def _cell(rec: Record, unit: str) -> Cell:
         page=rec.page,
         line=rec.line,
         unit=unit,
+        source=reader,
+        confidence=confidence,
     )
 
 
