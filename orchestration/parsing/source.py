@@ -234,8 +234,30 @@ def _open_pdf(path: Path, digest: str) -> Source:
             "damaged", f"{path}: damaged PDF, page {len(pages) + 1} unreadable ({type(err).__name__})"
         ) from err
     if sum(len(p.text.strip()) for p in pages) < MIN_CHARS_PER_TEXT_PAGE * max(1, len(pages) // 4):
-        has_images = any(pp.images for pp in plumber_pages)
-        pdf.close()
-        reason = "image-only PDF, needs OCR" if has_images else "PDF has no text layer"
-        raise ParseError("no_text_layer", f"{path}: no text layer ({reason})")
+        if not any(pp.images for pp in plumber_pages):
+            pdf.close()
+            raise ParseError("no_text_layer", f"{path}: no text layer (PDF has no text layer and no image)")
+        return _open_scan(path, digest, pdf, plumber_pages)
     return Source(path=path, sha256=digest, format="pdf", pages=pages, page_count=len(pages), _pdf=pdf)
+
+
+def _open_scan(path: Path, digest: str, pdf: Any, plumber_pages: list[Any]) -> Source:
+    """An image-only PDF (a scan): its pages read by OCR (``ocr_tables``)."""
+    from .ocr_tables import read_scan
+
+    try:
+        texts, sheets = read_scan(path)
+    except Exception as err:
+        pdf.close()
+        raise ParseError("damaged", f"{path}: scanned PDF could not be read by OCR ({type(err).__name__})") from err
+    pages = [Page(number=n, text=text, plumber=plumber_pages[n - 1]) for n, text in texts]
+    return Source(
+        path=path,
+        sha256=digest,
+        format="pdf",
+        pages=pages,
+        page_count=len(pages),
+        _pdf=pdf,
+        sheets=sheets,
+        reader="ocr",
+    )
