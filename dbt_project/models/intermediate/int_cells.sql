@@ -119,7 +119,9 @@ final as (
         columned.printed_unit,
         -- provenance
         columned.page,
-        columned.line
+        columned.line,
+        columned.read_from,
+        columned.read_confidence
     from columned
     inner join row_roles
         on row_roles.document_sha256 = columned.document_sha256

@@ -48,7 +48,9 @@ final as (
         table_no,
         row_name,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from typed
 )
 

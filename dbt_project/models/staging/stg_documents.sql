@@ -16,6 +16,7 @@ final as (
         level as department_level,
         kind as budget_kind,
         cast(fiscal_year as integer) as fiscal_year,
+        coalesce(reader, case format when 'pdf' then 'text_layer' else 'text_extraction' end) as read_from,
         -- provenance
         parser_version,
         parsed_at
