@@ -106,6 +106,7 @@ def _level(department: str | None, district: str | None, town: str | None, title
 
 
 def _kind(title: str) -> str | None:
+    title = title.replace("部门预算经济分类", "")  # table 8's title names the classification, not the kind
     if "单位预算" in title:
         return "unit"
     if "部门预算" in title:

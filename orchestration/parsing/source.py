@@ -159,7 +159,11 @@ def _open_rows(path: Path, digest: str, data: bytes, kind: str) -> Source:
     try:
         if kind in ("xlsx", "xls"):
             sheets = read_xlsx(data) if kind == "xlsx" else read_xls(data)
-            pages = [Page(number=None, text="\n".join(_row_line(r) for r in s.rows)) for s in sheets]
+            # the sheet's name first (line 0: a sheet named after its table may print no title), then its rows
+            pages = [
+                Page(number=None, text="\n".join([s.name or "", *(_row_line(r) for r in s.rows)]), first_line=0)
+                for s in sheets
+            ]
         else:
             if kind == "doc":
                 data = convert_doc(path)
