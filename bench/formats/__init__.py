@@ -17,7 +17,16 @@ from pathlib import Path
 from bench.formats.golden_document import Document, load_document
 from bench.formats.layout import Style, draw_style, lay_out
 
-__all__ = ["FORMATS", "GOLDEN_DIR", "SOURCE_GOLDENS", "Document", "Style", "draw_style", "load_document", "write"]
+__all__ = [
+    "FORMATS",
+    "GOLDEN_DIR",
+    "SOURCE_GOLDENS",
+    "Document",
+    "Style",
+    "draw_style",
+    "load_document",
+    "write",
+]
 
 GOLDEN_DIR = Path(__file__).resolve().parents[2] / "tests" / "golden"
 # Goldens of the PDF forms: the embedded documents and the real ones.

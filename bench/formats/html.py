@@ -20,7 +20,9 @@ __all__ = ["write_html"]
 def _cell_html(cell: OutCell, tag: str) -> str:
     text = cell.figure.printed if cell.figure is not None else cell.text
     spans = "".join(
-        f' {name}="{value}"' for name, value in (("colspan", cell.colspan), ("rowspan", cell.rowspan)) if value > 1
+        f' {name}="{value}"'
+        for name, value in (("colspan", cell.colspan), ("rowspan", cell.rowspan))
+        if value > 1
     )
     indent = f' style="padding-left:{cell.indent}em"' if cell.indent else ""
     body = html.escape(text).replace("\n", "<br>") if text.strip() else "&nbsp;"
@@ -43,8 +45,10 @@ def _block_html(block: TableBlock, style: Style, caption: str | None) -> str:
     if style.split_tables and len(rows) > SPLIT_ROWS + n_head:
         repeated = rows[n_head - _column_header_rows(block) : n_head]
         first = _table_html(rows[:SPLIT_ROWS], n_head, caption)
-        return first + '\n<p style="page-break-before:always">&nbsp;</p>\n' + _table_html(
-            repeated + rows[SPLIT_ROWS:], len(repeated), None
+        return (
+            first
+            + '\n<p style="page-break-before:always">&nbsp;</p>\n'
+            + _table_html(repeated + rows[SPLIT_ROWS:], len(repeated), None)
         )
     return _table_html(rows, n_head, caption)
 

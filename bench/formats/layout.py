@@ -133,7 +133,9 @@ def lay_out(doc: Document, style: Style) -> list[Sheet]:
         if style.sheet_layout == "stacked":
             stacked.items += [*items, ""]
         else:
-            sheets.append(Sheet(table.title if style.title_place == "sheet_name" else f"表{table.table_no}", items))
+            sheets.append(
+                Sheet(table.title if style.title_place == "sheet_name" else f"表{table.table_no}", items)
+            )
     if stacked.items:
         sheets.append(stacked)
     return sheets
@@ -255,7 +257,9 @@ def _classified(table: Table, style: Style) -> TableBlock:
     values = list(table.columns.get(None, []) or ["合计"])
     if style.spare_column and SPARE_COLUMNS.get(table.table_no) not in (None, *values):
         values.append(SPARE_COLUMNS[table.table_no])
-    header = _classified_header(levels[:n_code] if code_style != "single_column" else ["科目编码"], values, style)
+    header = _classified_header(
+        levels[:n_code] if code_style != "single_column" else ["科目编码"], values, style
+    )
     rows = [r for r in table.rows if r.code is not None]
     totals = [r for r in table.rows if r.code is None]
     ordered = (totals + rows) if style.total_first else (rows + totals)
@@ -300,7 +304,7 @@ def _classified_row(row: Row, table_no, code_style, n_code, values, style, seen)
         if style.total_merged and n_code:
             return [OutCell(name, colspan=n_code + 1)] + [None] * n_code + _figure_cells(row, values)
         return code_cells + [OutCell(name)] + _figure_cells(row, values)
-    parent_seen = len(parts) == 1 or row.code[: -2] in seen
+    parent_seen = len(parts) == 1 or row.code[:-2] in seen
     if code_style == "columns":
         for j, digits in enumerate(parts):
             code_cells[j].text = digits
@@ -311,11 +315,14 @@ def _classified_row(row: Row, table_no, code_style, n_code, values, style, seen)
     elif code_style == "single_column":
         code_cells[0].text = row.code
     elif code_style == "fused_full":
-        name = f"{row.code} {name}" if style.indent != "spaces" else name.replace(row.name, f"{row.code} {row.name}")
+        name = (
+            f"{row.code} {name}"
+            if style.indent != "spaces"
+            else name.replace(row.name, f"{row.code} {row.name}")
+        )
     elif code_style == "fused_xiang":
         for j, digits in enumerate(parts[:2]):
             code_cells[j].text = digits
         if len(parts) == 3:
             name = name.replace(row.name, f"{parts[2]} {row.name}")
     return [*code_cells, OutCell(name, indent=level), *_figure_cells(row, values)]
-

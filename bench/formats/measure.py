@@ -23,20 +23,32 @@ from pathlib import Path
 from bench.formats import FORMATS, GOLDEN_DIR, SOURCE_GOLDENS, draw_style, load_document, write
 from bench.formats.scan import rasterise
 
-__all__ = ["measure_formats", "measure_scans"]
+__all__ = ["golden_cells", "measure_formats", "measure_scans", "parsed_cells"]
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def _key(table_no, section, code, name, column, amount) -> tuple:
-    return (table_no, section, code, name, column, format(amount, "f") if not isinstance(amount, str) else amount)
+    return (
+        table_no,
+        section,
+        code,
+        name,
+        column,
+        format(amount, "f") if not isinstance(amount, str) else amount,
+    )
 
 
-def _golden(doc) -> Counter:
-    return Counter(_key(c["table_no"], c["section"], c["code"], c["name"], c["column"], c["amount_yuan"]) for c in doc.cells)
+def golden_cells(doc) -> Counter:
+    """The golden's cells as (table, section, code, name, column, amount) keys, counted."""
+    return Counter(
+        _key(c["table_no"], c["section"], c["code"], c["name"], c["column"], c["amount_yuan"])
+        for c in doc.cells
+    )
 
 
-def _parsed(parsed) -> Counter:
+def parsed_cells(parsed) -> Counter:
+    """A parse's cells as the same keys."""
     return Counter(_key(c.table_no, c.section, c.code, c.name, c.column, c.amount_yuan) for c in parsed.cells)
 
 
@@ -59,11 +71,11 @@ def measure_formats(styles: int, seed: int, workdir: Path) -> dict[str, dict]:
                 path.write_bytes(write(doc, fmt, draw_style(rng)))
                 started = time.perf_counter()
                 try:
-                    parsed = _parsed(parse_document(path))
+                    parsed = parsed_cells(parse_document(path))
                 except ParseError:
                     parsed, failed = Counter(), failed + 1
                 seconds += time.perf_counter() - started
-                expected = _golden(doc)
+                expected = golden_cells(doc)
                 tp += sum((parsed & expected).values())
                 got += sum(parsed.values())
                 want += sum(expected.values())
@@ -88,7 +100,7 @@ def measure_scans(names: list[str], all_pages: bool, workdir: Path) -> dict:
         elapsed = time.perf_counter() - started
         count = parsed.document.pages or 0
         loaded = not parsed.problems
-        cells, expected = _parsed(parsed), _golden(load_document(GOLDEN_DIR, name))
+        cells, expected = parsed_cells(parsed), golden_cells(load_document(GOLDEN_DIR, name))
         hits = sum((cells & expected).values())
         tp += hits if loaded else 0
         got += sum(cells.values()) if loaded else 0

@@ -155,7 +155,9 @@ def write_xls(sheets: list[Sheet], style: Style) -> bytes:
                 for i, j, cell in _grid(payload):
                     value, style_xf = _xls_value(cell, style, fmt)
                     if cell.colspan > 1 or cell.rowspan > 1:
-                        ws.write_merge(r + i, r + i + cell.rowspan - 1, j, j + cell.colspan - 1, value, style_xf)
+                        ws.write_merge(
+                            r + i, r + i + cell.rowspan - 1, j, j + cell.colspan - 1, value, style_xf
+                        )
                     else:
                         ws.write(r + i, j, value, style_xf)
                 if payload.hidden_column is not None:

@@ -64,7 +64,7 @@ def _add_table(document, rows: list[list[OutCell | None]], style: Style) -> None
         xml_rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
     grid = "".join("<w:gridCol/>" for _ in range(width))
     table = (
-        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"TableGrid\"/><w:tblW w:w=\"0\" w:type=\"auto\"/>"
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(xml_rows)}</w:tbl>"
     )
     body = document.element.body
@@ -90,7 +90,9 @@ def write_docx(sheets: list[Sheet], style: Style) -> bytes:
                 if style.split_tables and len(rows) > SPLIT_ROWS + n_head:
                     _add_table(document, rows[:SPLIT_ROWS], style)
                     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-                    _add_table(document, rows[n_head - _column_header_rows(item) : n_head] + rows[SPLIT_ROWS:], style)
+                    _add_table(
+                        document, rows[n_head - _column_header_rows(item) : n_head] + rows[SPLIT_ROWS:], style
+                    )
                 else:
                     _add_table(document, rows, style)
             elif isinstance(item, list):

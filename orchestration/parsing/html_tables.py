@@ -121,7 +121,9 @@ def read_html(data: bytes, name: str = "page") -> tuple[list[Sheet], str]:
     def flush() -> None:
         line_text = " ".join("".join(state["buffer"]).split())
         if line_text:
-            sheet.rows.append(SheetRow(cells=[line_text], line=state["line"], block=state["block"], kind="text"))
+            sheet.rows.append(
+                SheetRow(cells=[line_text], line=state["line"], block=state["block"], kind="text")
+            )
         state["buffer"], state["line"] = [], None
 
     def add_text(value: str | None, line: int | None) -> None:

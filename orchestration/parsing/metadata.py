@@ -121,7 +121,11 @@ def _year(title: str) -> int | None:
 
 def _kind_of_tables(titles: list[str]) -> str | None:
     """unit / department as most of the nine tables' titles say (``预算单位…表`` / ``部门…表``)."""
-    votes = Counter("unit" if _UNIT_TABLE_TITLE.search(t.strip()) else "department" for t in titles if "部门" in t or "单位" in t)
+    votes = Counter(
+        "unit" if _UNIT_TABLE_TITLE.search(t.strip()) else "department"
+        for t in titles
+        if "部门" in t or "单位" in t
+    )
     return votes.most_common(1)[0][0] if votes else None
 
 

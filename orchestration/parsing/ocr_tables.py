@@ -14,6 +14,7 @@ the figures before the document may be loaded.
 
 from __future__ import annotations
 
+import itertools
 import logging
 from dataclasses import dataclass
 from functools import cache
@@ -141,7 +142,7 @@ def _cut_at_rules(boxes: list[Box], frame: Frame, image: Any) -> list[Box]:
             out.append(box)
             continue
         edges = [box.x0, *cuts, box.x1]
-        for left, right in zip(edges, edges[1:]):
+        for left, right in itertools.pairwise(edges):
             if right - left < MIN_PIECE_HEIGHTS * (box.y1 - box.y0):
                 continue  # a sliver of a neighbour's character, not a character of this cell
             piece = Box(left + 2, box.y0, right - 2, box.y1, "", 0.0)

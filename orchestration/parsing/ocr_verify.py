@@ -95,7 +95,9 @@ def _hierarchy(ledger: _Ledger, rows) -> None:
         total = next((table[n] for n in TOTAL_NAMES if n in table), {})
         classes = [c for c in codes if len(c) == 3]
         for column, cell in total.items():
-            ledger.check(f"table {t} 合计 row = Σ 类", cell, [table[c][column] for c in classes if column in table[c]])
+            ledger.check(
+                f"table {t} 合计 row = Σ 类", cell, [table[c][column] for c in classes if column in table[c]]
+            )
 
 
 def _row_totals(ledger: _Ledger, rows) -> None:

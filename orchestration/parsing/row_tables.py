@@ -25,7 +25,9 @@ from .units import find_unit
 __all__ = ["Sheet", "SheetRow", "read_sheet_grids", "row_text"]
 
 # Preamble cells: 编制部门/编制单位 lines, "部门预算01表", "单位：元" (find_unit), "公开表1".
-_PREAMBLE_RE = re.compile(r"(编制部门|编制单位|编报单位|预算单位|部门预算\s*\d+\s*表|公开\s*\d+\s*表|^表\s*\d+$)")
+_PREAMBLE_RE = re.compile(
+    r"(编制部门|编制单位|编报单位|预算单位|部门预算\s*\d+\s*表|公开\s*\d+\s*表|^表\s*\d+$)"
+)
 # A running-text row that ends a table in a Word/HTML document: a note, or a paragraph.
 _NOTE_RE = re.compile(r"^\s*(注|说明|备注)\s*[:：0-9１-９]")
 # "— 7 —", "- 12 -", "第 3 页", "3/21": a page footer, skipped inside a table that runs over pages.
@@ -100,9 +102,8 @@ def _is_preamble(row: SheetRow) -> bool:
 
 def _note(grid: RawGrid, row: SheetRow) -> None:
     for cell in _filled(row):
-        if unit := find_unit(cell):
-            if grid.unit is None:
-                grid.unit, grid.unit_line = unit, cell
+        if (unit := find_unit(cell)) and grid.unit is None:
+            grid.unit, grid.unit_line = unit, cell
         if EMPTY_NOTE_RE.search(cell):
             grid.note_empty, grid.note = True, cell
 
@@ -153,7 +154,9 @@ def _body(grid: RawGrid, rows: list[SheetRow], header: list[SheetRow]) -> list[S
             if body:
                 break  # running text after the body ends the table
             continue
-        if len(filled) == 1 and (_NOTE_RE.match(text) or EMPTY_NOTE_RE.search(text) or len(text) > MAX_ROW_NAME_CHARS):
+        if len(filled) == 1 and (
+            _NOTE_RE.match(text) or EMPTY_NOTE_RE.search(text) or len(text) > MAX_ROW_NAME_CHARS
+        ):
             _note(grid, row)
             continue
         if text in header_texts:

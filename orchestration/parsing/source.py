@@ -161,7 +161,9 @@ def _open_rows(path: Path, digest: str, data: bytes, kind: str) -> Source:
             sheets = read_xlsx(data) if kind == "xlsx" else read_xls(data)
             # the sheet's name first (line 0: a sheet named after its table may print no title), then its rows
             pages = [
-                Page(number=None, text="\n".join([s.name or "", *(_row_line(r) for r in s.rows)]), first_line=0)
+                Page(
+                    number=None, text="\n".join([s.name or "", *(_row_line(r) for r in s.rows)]), first_line=0
+                )
                 for s in sheets
             ]
         else:
@@ -202,7 +204,11 @@ def _open_text(path: Path, digest: str, data: bytes) -> Source:
     if "\x00" in text:
         raise ParseError("damaged", f"{path}: binary data in a text file")
     return Source(
-        path=path, sha256=digest, format="text", pages=[Page(number=None, text=text)], reader="text_extraction"
+        path=path,
+        sha256=digest,
+        format="text",
+        pages=[Page(number=None, text=text)],
+        reader="text_extraction",
     )
 
 
@@ -253,7 +259,9 @@ def _open_scan(path: Path, digest: str, pdf: Any, plumber_pages: list[Any]) -> S
         texts, sheets = read_scan(path)
     except Exception as err:
         pdf.close()
-        raise ParseError("damaged", f"{path}: scanned PDF could not be read by OCR ({type(err).__name__})") from err
+        raise ParseError(
+            "damaged", f"{path}: scanned PDF could not be read by OCR ({type(err).__name__})"
+        ) from err
     pages = [Page(number=n, text=text, plumber=plumber_pages[n - 1]) for n, text in texts]
     return Source(
         path=path,

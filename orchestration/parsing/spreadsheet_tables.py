@@ -45,7 +45,7 @@ def _sections(number_format: str) -> list[str]:
     return [*parts, current]
 
 
-def _exact(value: float | int) -> Decimal:
+def _exact(value: float) -> Decimal:
     if isinstance(value, bool):
         return Decimal(int(value))
     if isinstance(value, int):
@@ -58,7 +58,7 @@ def _plain(value: Decimal) -> str:
     return text.rstrip("0").rstrip(".") if "." in text else text
 
 
-def display_number(value: float | int, number_format: str | None, show_zeros: bool = True) -> str:
+def display_number(value: float, number_format: str | None, show_zeros: bool = True) -> str:
     """The figure a numeric cell displays, as a string the parser reads exactly (see module doc)."""
     exact = _exact(value)
     if exact == 0 and not show_zeros:

@@ -98,7 +98,8 @@ def convert_doc(path: Path) -> bytes:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         raise ParseError(
-            "needs_libreoffice", f"{path}: a Word 97-2003 .doc is read through LibreOffice, and soffice is not on PATH"
+            "needs_libreoffice",
+            f"{path}: a Word 97-2003 .doc is read through LibreOffice, and soffice is not on PATH",
         )
     with tempfile.TemporaryDirectory(prefix="budget-doc-") as tmp:
         command = [

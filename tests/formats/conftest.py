@@ -3,27 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 
-from bench.formats import GOLDEN_DIR, Document
-from orchestration.parsing import ParsedDocument
+from bench.formats import GOLDEN_DIR
+from bench.formats.measure import golden_cells, parsed_cells
+
+__all__ = ["READER_OF", "golden_cells", "golden_meta", "parsed_cells", "write_file"]
 
 READER_OF = {"xlsx": "spreadsheet", "xls": "spreadsheet", "docx": "word", "html": "html"}
-
-
-def cell_key(table_no, section, code, name, column, amount) -> tuple:
-    return (table_no, section, code, name, column, format(amount, "f") if not isinstance(amount, str) else amount)
-
-
-def golden_cells(doc: Document) -> Counter:
-    return Counter(
-        cell_key(c["table_no"], c["section"], c["code"], c["name"], c["column"], c["amount_yuan"]) for c in doc.cells
-    )
-
-
-def parsed_cells(parsed: ParsedDocument) -> Counter:
-    return Counter(cell_key(c.table_no, c.section, c.code, c.name, c.column, c.amount_yuan) for c in parsed.cells)
 
 
 def golden_meta(name: str) -> dict:

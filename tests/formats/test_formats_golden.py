@@ -47,7 +47,9 @@ def test_format_reads_to_the_golden(tmp_path, name, fmt):
 
 # Styles a drawn sample might miss, each on the document with the most rows (875 cells).
 EDGE_STYLES = {
-    "stacked_contents_no_cover": Style(sheet_layout="stacked", cover=False, contents=True, title_place="in_frame"),
+    "stacked_contents_no_cover": Style(
+        sheet_layout="stacked", cover=False, contents=True, title_place="in_frame"
+    ),
     "sheet_named_tables": Style(sheet_layout="per_table", title_place="sheet_name", hidden_column=True),
     "own_digits_total_first": Style(code_style="columns_own_digits", total_first=True, total_merged=False),
     "fused_codes_flat_header": Style(code_style="fused_full", header_depth=1, indent="spaces"),
@@ -63,7 +65,9 @@ def test_spreadsheet_edge_styles(tmp_path, fmt, style_name):
     _check(tmp_path, "real__putuo_wanli_2025", fmt, EDGE_STYLES[style_name])
 
 
-@pytest.mark.parametrize("style_name", ["fused_codes_flat_header", "dash_zeros_split", "own_digits_total_first"])
+@pytest.mark.parametrize(
+    "style_name", ["fused_codes_flat_header", "dash_zeros_split", "own_digits_total_first"]
+)
 @pytest.mark.parametrize("fmt", ["docx", "html"])
 def test_document_edge_styles(tmp_path, fmt, style_name):
     _check(tmp_path, "real__shanghai_finance_bureau_2025", fmt, EDGE_STYLES[style_name])

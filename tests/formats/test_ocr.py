@@ -70,7 +70,11 @@ def test_correct_figures_are_verified(name):
 
 def test_a_misread_figure_is_held_back():
     doc = _golden_doc(SCANNED)
-    k = next(i for i, c in enumerate(doc.cells) if c.table_no == 3 and c.code == "2080505" and c.column == "基本支出")
+    k = next(
+        i
+        for i, c in enumerate(doc.cells)
+        if c.table_no == 3 and c.code == "2080505" and c.column == "基本支出"
+    )
     cell = doc.cells[k]
     doc.cells[k] = replace(cell, amount_yuan=cell.amount_yuan + 3000, printed="misread")  # a 3 for a 0
     problems = verify_ocr(doc)
@@ -82,7 +86,9 @@ def test_a_misread_name_is_held_back():
     doc = _golden_doc(SCANNED)
     k = next(i for i, c in enumerate(doc.cells) if c.table_no == 5 and c.code == "2080505")
     doc.cells[k] = replace(doc.cells[k], name="机关事业单位基本养老保险缴费支山")
-    assert any("2080505" in p.message and "机关事业单位基本养老保险缴费支山" in p.message for p in verify_ocr(doc))
+    assert any(
+        "2080505" in p.message and "机关事业单位基本养老保险缴费支山" in p.message for p in verify_ocr(doc)
+    )
 
 
 def test_a_publishers_broken_identity_holds_the_scan_back():

@@ -60,7 +60,10 @@ def test_one_file_represents_each_disclosure(warehouse):
 
 @pytest.mark.parametrize(
     ("department", "total"),
-    [("上海市普陀区商务委员会", Decimal("371514655.00")), ("上海市普陀区人民政府办公室", Decimal("91016775.35"))],
+    [
+        ("上海市普陀区商务委员会", Decimal("371514655.00")),
+        ("上海市普陀区人民政府办公室", Decimal("91016775.35")),
+    ],
 )
 def test_the_facts_hold_the_spreadsheet_and_page_figures(warehouse, department, total):
     rows = query(

@@ -55,7 +55,12 @@ def test_utf8_page_without_a_declaration():
 
 def test_doc_without_libreoffice_is_quarantined(tmp_path, monkeypatch):
     path = tmp_path / "budget.doc"
-    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le") + b"\x00" * 64
+    ole = (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+        + b"\x00" * 504
+        + "WordDocument".encode("utf-16-le")
+        + b"\x00" * 64
+    )
     path.write_bytes(ole)
     monkeypatch.setenv("PATH", str(tmp_path))  # no soffice here
     with pytest.raises(ParseError) as err:
@@ -66,7 +71,7 @@ def test_doc_without_libreoffice_is_quarantined(tmp_path, monkeypatch):
 
 def test_an_xls_that_is_an_html_table_is_read_as_html(tmp_path):
     path = tmp_path / "export.xls"
-    path.write_bytes("<html><body><table><tr><td>x</td></tr></table></body></html>".encode())
+    path.write_bytes(b"<html><body><table><tr><td>x</td></tr></table></body></html>")
     with open_source(path) as source:
         assert source.format == "html"
 
