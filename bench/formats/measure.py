@@ -85,7 +85,9 @@ def measure_formats(styles: int, seed: int, workdir: Path) -> dict[str, dict]:
     return out
 
 
-def measure_scans(names: list[str], all_pages: bool, workdir: Path) -> dict:
+def measure_scans(
+    names: list[str], all_pages: bool, workdir: Path, skew: float = 0.0, noise: float = 0.0
+) -> dict:
     from orchestration.parsing import parse_document
 
     rows, tp, got, want, pages_read, seconds = [], 0, 0, 0, 0, 0.0
@@ -94,7 +96,7 @@ def measure_scans(names: list[str], all_pages: bool, workdir: Path) -> dict:
         golden = json.loads((GOLDEN_DIR / "tables" / f"{name}.json").read_text(encoding="utf-8"))
         pages = None if all_pages else sorted({p for t in golden["tables"] for p in t["pages"]})
         path = workdir / f"{doc_id}.scan.pdf"
-        path.write_bytes(rasterise(CORPUS / subdir / f"{doc_id}.pdf", pages))
+        path.write_bytes(rasterise(CORPUS / subdir / f"{doc_id}.pdf", pages, skew=skew, noise=noise))
         started = time.perf_counter()
         parsed = parse_document(path)
         elapsed = time.perf_counter() - started
@@ -120,6 +122,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=18)
     parser.add_argument("--ocr", default="", help="golden names of documents to scan, comma-separated")
     parser.add_argument("--all-pages", action="store_true")
+    parser.add_argument("--skew", type=float, default=0.0, help="degrees each scanned page is turned")
+    parser.add_argument("--noise", type=float, default=0.0, help="share of pixels turned to dust")
     parser.add_argument("--no-formats", action="store_true")
     parser.add_argument("--json", type=Path)
     args = parser.parse_args(argv)
@@ -131,7 +135,9 @@ def main(argv: list[str] | None = None) -> None:
                 print(f"{fmt:5} files {r['files']:3}  refused {r['refused']}  cells {r['cells']:6}  "
                       f"precision {r['precision']:.4f}  recall {r['recall']:.4f}  {r['seconds_per_file']:.2f} s/file")  # fmt: skip
         if args.ocr:
-            results["scans"] = scans = measure_scans(args.ocr.split(","), args.all_pages, Path(tmp))
+            results["scans"] = scans = measure_scans(
+                args.ocr.split(","), args.all_pages, Path(tmp), args.skew, args.noise
+            )
             for r in scans["documents"]:
                 print(f"scan {r['document']:40} pages {r['pages']:3} {r['seconds']:7.1f} s  loaded {r['loaded']}  "
                       f"precision {r['precision']:.4f} recall {r['recall']:.4f} {r['problems'][:2]}")  # fmt: skip

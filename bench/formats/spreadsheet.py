@@ -126,6 +126,8 @@ def _fill_xlsx(target, cell: OutCell, style: Style, alignment) -> None:
             target.number_format = number_format(cell.figure, style)
         return
     target.value = cell.text or None
+    if cell.text.isdigit() and style.numbers == "formatted":  # a code stored as a number shown "05"
+        target.value, target.number_format = int(cell.text), "0" * len(cell.text)
     if cell.indent and style.indent == "alignment":
         target.alignment = alignment(indent=2 * cell.indent)
 
@@ -185,6 +187,8 @@ def _xls_value(cell: OutCell, style: Style, fmt):
             return value, xlwt.Style.default_style
         return value, fmt(number_format(cell.figure, style))
     text = cell.text
+    if text.isdigit() and style.numbers == "formatted":  # a code stored as a number shown "05"
+        return int(text), fmt("0" * len(text))
     if cell.indent and style.indent == "alignment":
         text = " " * (2 * cell.indent) + text
     return text, xlwt.Style.default_style

@@ -2,7 +2,8 @@
 
 Offline: RapidOCR (``rapidocr-onnxruntime``) runs the PP-OCRv4 detection and recognition models
 shipped inside its wheel, on one core. Each page is rendered at ``RENDER_DPI``; its ruling lines
-are found with OpenCV (long thin runs of dark pixels, horizontal and vertical); the vertical
+are found with OpenCV (long thin runs of dark pixels, horizontal and vertical, after the page is
+turned level: a scan's skew); the vertical
 rules group into table frames whose rules cut the frame into a grid. Every text box the OCR reads
 inside a frame is placed in the grid cell holding its centre; a box crossing a column rule is cut
 at the rule and each piece read again. Boxes outside frames make ``text`` rows (titles, 单位 and
@@ -23,7 +24,7 @@ from typing import Any
 
 from .row_tables import Sheet, SheetRow, row_text
 
-__all__ = ["RENDER_DPI", "read_scan"]
+__all__ = ["RENDER_DPI", "deskew", "page_rows", "read_scan", "skew_angle"]
 
 RENDER_DPI = 200
 DARK = 160  # grey level below which a pixel is ink
@@ -31,6 +32,9 @@ MIN_RULE_FRACTION = 0.04  # a rule is at least this share of the page's width (o
 RULE_MERGE_PX = 6  # rules closer than this are one
 MIN_FRAME_COLUMNS = 2  # a frame has at least this many columns
 CUT_MARGIN_PX = 4  # a box crossing a rule by less than this is not cut
+# A flatbed's skew: angles tried (degrees) to make the rules horizontal, on a quarter-size image.
+MAX_SKEW_DEGREES = 3.0
+SKEW_STEP_DEGREES = 0.1
 MIN_PIECE_HEIGHTS = 0.6  # a piece of a cut box narrower than this many line heights holds no character
 
 
@@ -84,12 +88,43 @@ def read_scan(path: Path) -> tuple[list[tuple[int, str]], list[Sheet]]:
             image = pdf[number - 1].render(scale=RENDER_DPI / 72, grayscale=True).to_numpy()
             if image.ndim == 3:
                 image = image[:, :, 0]
+            image = deskew(image)
             rows, block = page_rows(image, number, block)
             sheet.rows += rows
             texts.append((number, "\n".join(row_text(r) for r in rows)))
     finally:
         pdf.close()
     return texts, [sheet]
+
+
+def skew_angle(image: Any) -> float:
+    """The turn (degrees, counter-clockwise) that levels the page: its row profile of ink is sharpest."""
+    import cv2
+    import numpy as np
+
+    small = cv2.resize(image, (image.shape[1] // 4, image.shape[0] // 4), interpolation=cv2.INTER_AREA)
+    ink = (small < DARK).astype(np.float32)
+    centre = (ink.shape[1] / 2, ink.shape[0] / 2)
+    best, best_score = 0.0, -1.0
+    steps = int(MAX_SKEW_DEGREES / SKEW_STEP_DEGREES)
+    for k in range(-steps, steps + 1):
+        angle = k * SKEW_STEP_DEGREES
+        turned = cv2.warpAffine(ink, cv2.getRotationMatrix2D(centre, angle, 1.0), ink.shape[::-1])
+        score = float(np.var(turned.sum(axis=1)))
+        if score > best_score:
+            best, best_score = angle, score
+    return best
+
+
+def deskew(image: Any) -> Any:
+    """The page turned level (a scan's skew), or as it is when it already is."""
+    import cv2
+
+    best = skew_angle(image)
+    if abs(best) < SKEW_STEP_DEGREES / 2:
+        return image
+    matrix = cv2.getRotationMatrix2D((image.shape[1] / 2, image.shape[0] / 2), best, 1.0)
+    return cv2.warpAffine(image, matrix, image.shape[::-1], flags=cv2.INTER_CUBIC, borderValue=255)
 
 
 def page_rows(image: Any, number: int, block: int) -> tuple[list[SheetRow], int]:

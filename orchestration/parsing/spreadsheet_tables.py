@@ -88,6 +88,9 @@ def display_number(value: float, number_format: str | None, show_zeros: bool = T
     rounded = exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
     grouped = bool(re.search(r"[0#?],+[0#?]", integer_part))
     text = f"{abs(rounded):,.{decimals}f}" if grouped else f"{abs(rounded):.{decimals}f}"
+    whole, point, rest = text.partition(".")
+    padded = whole.zfill(integer_part.count("0"))  # "00" shows 5 as "05" (a code's 款 digits)
+    text = padded + point + rest
     return ("-" + text) if rounded < 0 else text
 
 

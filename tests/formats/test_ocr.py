@@ -12,6 +12,7 @@ from dataclasses import replace
 from decimal import Decimal
 from functools import cache
 
+import numpy as np
 import pytest
 
 from bench.formats import GOLDEN_DIR, load_document
@@ -100,3 +101,17 @@ def test_a_figure_no_identity_reaches_is_held_back():
     doc = _golden_doc("real__putuo_commerce_2025")  # 机关运行经费 alone in its column, no narrative here
     problems = verify_ocr(doc)
     assert [p.printed for p in problems] == ["171.01"]
+
+
+@pytest.mark.parametrize("turned", [0.0, 0.8, -1.5])
+def test_a_skewed_scan_is_levelled(turned):
+    import pypdfium2
+    from PIL import Image
+
+    from orchestration.parsing.ocr_tables import skew_angle
+
+    pdf = pypdfium2.PdfDocument(str(CORPUS / "pdf" / "qingpu_liantang_2024.pdf"))
+    page = pdf[7].render(scale=200 / 72, grayscale=True).to_pil().convert("L")
+    pdf.close()
+    image = np.array(page.rotate(turned, resample=Image.BICUBIC, fillcolor=255))
+    assert abs(skew_angle(image) + turned) < 0.15

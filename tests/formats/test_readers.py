@@ -26,6 +26,9 @@ from orchestration.parsing.spreadsheet_tables import display_number
         (1234567, "#,##0,", "1,235"),  # a trailing comma shows thousands
         (1234.5, "[$¥-804]#,##0.00", "1,234.50"),  # currency literals left out
         (12, "General", "12"),
+        (5, "00", "05"),  # a 款 code stored as a number
+        (2080505, "0000000", "2080505"),
+        (0.5, "0.00", "0.50"),
     ],
 )
 def test_display_number(value, number_format, shown):
