@@ -18,6 +18,7 @@ __all__ = ["write_docx"]
 
 # A table longer than this is continued in a second Word table when ``Style.split_tables``.
 SPLIT_ROWS = 12
+COLUMN_TWIPS = 1200  # every column's width (twentieths of a point): LibreOffice needs widths to keep spans
 
 
 def _header_rows(block: TableBlock) -> int:
@@ -34,7 +35,8 @@ def _text(cell: OutCell) -> str:
 
 
 def _tc(text: str, colspan: int, vmerge: str | None, indent: int) -> str:
-    props = (f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else "") + (
+    props = f'<w:tcW w:w="{COLUMN_TWIPS * colspan}" w:type="dxa"/>'
+    props += (f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else "") + (
         f'<w:vMerge w:val="{vmerge}"/>' if vmerge == "restart" else ("<w:vMerge/>" if vmerge else "")
     )
     paragraph_props = f'<w:pPr><w:ind w:left="{200 * indent}"/></w:pPr>' if indent else ""
@@ -62,7 +64,7 @@ def _add_table(document, rows: list[list[OutCell | None]], style: Style) -> None
             indent = cell.indent if style.indent == "alignment" else 0
             cells.append(_tc(_text(cell), cell.colspan, "restart" if cell.rowspan > 1 else None, indent))
         xml_rows.append("<w:tr>" + "".join(cells) + "</w:tr>")
-    grid = "".join("<w:gridCol/>" for _ in range(width))
+    grid = "".join(f'<w:gridCol w:w="{COLUMN_TWIPS}"/>' for _ in range(width))
     table = (
         f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="0" w:type="auto"/>'
         f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(xml_rows)}</w:tbl>"
