@@ -112,6 +112,7 @@ def measure_scans(
         rows.append({"document": name, "pages": count, "seconds": round(elapsed, 1), "loaded": loaded,
                      "problems": [p.message for p in parsed.problems[:5]],
                      **_score(hits, sum(cells.values()), sum(expected.values()))})  # fmt: skip
+        print(f"scan {name}: {count} pages in {elapsed:.0f} s, loaded {loaded}", flush=True)
     return {"documents": rows, "pages_per_second": pages_read / seconds if seconds else None,
             "loaded": sum(r["loaded"] for r in rows), **_score(tp, got, want)}  # fmt: skip
 
