@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestration.parsing.source import PDF_SUFFIXES, TEXT_SUFFIXES
+from orchestration.parsing.source import FORMAT_OF_SUFFIX
 from orchestration.warehouse import PARSER_VERSION, ensure_landing, replace_rows
 
 __all__ = [
@@ -56,7 +56,7 @@ class RawFile:
     sha256: str
     path: str  # relative to the raw folder, POSIX separators
     size_bytes: int
-    format: str  # pdf | text | other
+    format: str  # pdf | text | xlsx | xls | docx | doc | html | other
     modified_at: datetime
 
 
@@ -69,12 +69,8 @@ def _sha256(path: Path) -> str:
 
 
 def _format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return "pdf"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    return "other"
+    """The format the file's suffix names (the parser still decides by the bytes)."""
+    return FORMAT_OF_SUFFIX.get(path.suffix.lower(), "other")
 
 
 def scan_raw(root: Path) -> list[RawFile]:
@@ -159,6 +155,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "kind": meta.kind,
                 "fiscal_year": meta.fiscal_year,
                 "parent_department": meta.parent_department,
+                "reader": meta.reader,
                 "parser_version": PARSER_VERSION,
                 "parsed_at": now,
             }
@@ -190,6 +187,8 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "unit": c.unit,
                 "page": c.page,
                 "line": c.line,
+                "source": c.source,
+                "confidence": c.confidence,
             }
             for i, c in enumerate(doc.cells)
         ],

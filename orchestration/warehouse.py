@@ -52,7 +52,7 @@ create table if not exists landing.raw_files (
     sha256 varchar not null,
     path varchar not null,          -- relative to the raw folder
     size_bytes bigint not null,
-    format varchar not null,        -- pdf | text | other
+    format varchar not null,        -- pdf | text | xlsx | xls | docx | doc | html | other
     modified_at timestamp,
     seen_at timestamp not null,
     primary key (sha256, path)
@@ -70,7 +70,8 @@ create table if not exists landing.documents (
     fiscal_year integer,
     parser_version varchar not null,
     parsed_at timestamp not null,
-    parent_department varchar       -- 预算主管部门 of a unit budget (单位预算), when printed
+    parent_department varchar,      -- 预算主管部门 of a unit budget (单位预算), when printed
+    reader varchar                  -- what the figures were read from (see landing.cells.source)
 );
 -- warehouses created before the parser read a unit's 预算主管部门 (parser 0.2.0)
 alter table landing.documents add column if not exists parent_department varchar;
@@ -96,7 +97,10 @@ create table if not exists landing.cells (
     printed varchar,
     unit varchar,
     page integer,
-    line integer
+    line integer,
+    source varchar,                 -- what the figure was read from: text_layer | text_extraction |
+                                    -- spreadsheet | word | html | ocr
+    confidence double               -- 1 for a figure read exactly; OCR's recognition score for a scan
 );
 create table if not exists landing.narrative (
     sha256 varchar not null,
@@ -139,6 +143,10 @@ create table if not exists landing.quarantine (
     parser_version varchar not null,
     seen_at timestamp not null
 );
+-- Columns added after the first release: a warehouse built before gets them here.
+alter table landing.documents add column if not exists reader varchar;
+alter table landing.cells add column if not exists source varchar;
+alter table landing.cells add column if not exists confidence double;
 """
 
 # Tables holding one document's parse, keyed by sha256.

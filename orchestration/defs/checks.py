@@ -22,7 +22,7 @@ LANDING_SUITES = {
     "landing_documents": ("documents", ["source_file"]),
 }
 DOCUMENTS_QUERY = """
-    select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
+    select sha256, source_file, format, reader, department, fiscal_year, level, kind from landing.documents
 """
 # Documents whose rows one validation reads: bounds the memory of the checks, whatever the warehouse.
 BATCH_DOCUMENTS = 200

@@ -15,8 +15,11 @@ Rules (each field stays None when the document does not say):
   the department is a ``上海市`` body or the title says 市级. A street office's budget is
   published among the district's 区级部门预算 but its level is ``town``.
 - ``kind``: ``unit`` for a title saying 单位预算, ``department`` for 部门预算 (a title saying neither but
-  printing a ``预算单位：`` line is a unit's).
-- ``fiscal_year``: the year in the title (``2024 年部门预算``).
+  printing a ``预算单位：`` line is a unit's); without either (a spreadsheet of the nine tables has no
+  title page), the tables' own titles: ``2025年预算单位…表`` / ``单位“三公”…表`` say unit, ``2024年部门…表``
+  department.
+- ``fiscal_year``: the year in the title (``2024 年部门预算``), else the year the tables' titles print
+  (``2024年部门财务收支预算总表``).
 - ``parent_department`` (unit budgets only): the 预算主管部门 the unit belongs to, in this order: a
   ``预算主管部门：…`` / ``主管部门：…`` line (cover or table header); the unit's own name when it shows
   it (``…司法局本级`` / ``…司法局机关`` → ``…司法局``; ``…公证处（上海市普陀区司法局）`` → the bracket,
@@ -32,6 +35,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from .headers import match_title
 from .model import DocumentMeta
 from .source import Source
 
@@ -59,6 +63,8 @@ _TITLE_DISTRICT = re.compile(
 # 乡 (横沙乡); 城镇/城乡 begin department names (城镇建设…, 城乡建设…), not towns.
 _TOWN = re.compile(r"^(?:人民政府)?(?!城[镇乡])(?P<town>[\u4e00-\u9fff]{1,4}?(?:镇街道|街道|镇|乡))")
 _MARKUP = re.compile(r"^[#>*\-\s]+")
+_TABLE_TITLE_YEAR = re.compile(r"(?P<year>20\d{2})\s*年")
+_UNIT_TABLE_TITLE = re.compile(r"预算单位|^(?:20\d{2}\s*年)?\s*单位")
 
 
 def extract(source: Source) -> DocumentMeta:
@@ -67,7 +73,8 @@ def extract(source: Source) -> DocumentMeta:
     department = department_from(lines, title)
     title_text = " ".join(title)
     district, town = place_of(department or "", title_text)
-    kind = _kind(title_text)
+    tables = [line for line in lines if match_title(line)]
+    kind = _kind(title_text) or _kind_of_tables(tables)
     return DocumentMeta(
         sha256=source.sha256,
         source_file=source.path.name,
@@ -78,8 +85,9 @@ def extract(source: Source) -> DocumentMeta:
         town=town,
         level=_level(department, district, town, title_text),
         kind=kind,
-        fiscal_year=_year(title_text),
+        fiscal_year=_year(title_text) or _year_of_tables(tables),
         parent_department=parent_department_from(lines, department) if kind == "unit" else None,
+        reader=source.reader,
     )
 
 
@@ -162,6 +170,7 @@ def _level(department: str | None, district: str | None, town: str | None, title
 
 
 def _kind(title: str) -> str | None:
+    title = title.replace("部门预算经济分类", "")  # table 8's title names the classification, not the kind
     if "单位预算" in title:
         return "unit"
     if "部门预算" in title:
@@ -174,3 +183,18 @@ def _kind(title: str) -> str | None:
 def _year(title: str) -> int | None:
     m = _YEAR.search(title)
     return int(m.group("year")) if m else None
+
+
+def _kind_of_tables(titles: list[str]) -> str | None:
+    """unit / department as most of the nine tables' titles say (``预算单位…表`` / ``部门…表``)."""
+    votes = Counter(
+        "unit" if _UNIT_TABLE_TITLE.search(t.strip()) else "department"
+        for t in titles
+        if "部门" in t or "单位" in t
+    )
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _year_of_tables(titles: list[str]) -> int | None:
+    years = Counter(int(m.group("year")) for t in titles if (m := _TABLE_TITLE_YEAR.search(t)))
+    return years.most_common(1)[0][0] if years else None

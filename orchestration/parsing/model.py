@@ -27,7 +27,7 @@ __all__ = [
 class DocumentMeta:
     sha256: str
     source_file: str
-    format: str  # "pdf" | "text"
+    format: str  # "pdf" | "text" | "xlsx" | "xls" | "docx" | "doc" | "html"
     pages: int | None  # page count; None for a text extraction with no page breaks
     department: str | None = None  # full name as printed (预算主管部门 / 编制部门)
     district: str | None = None  # e.g. "闵行区"; None for a city-level document
@@ -37,6 +37,9 @@ class DocumentMeta:
     fiscal_year: int | None = None
     # 预算主管部门 of a unit budget (单位预算) when the document prints it or its name shows it; else None
     parent_department: str | None = None
+    # what the figures were read from: "text_layer" | "text_extraction" | "spreadsheet" | "word" |
+    # "html" | "ocr" (a scanned PDF)
+    reader: str = "text_layer"
 
 
 @dataclass
@@ -65,6 +68,8 @@ class Cell:
     page: int | None  # 1-based PDF page; None for text extractions (see ``line``)
     line: int | None = None  # 1-based line in a text extraction
     unit: str | None = None  # unit the printed string is in
+    source: str = "text_layer"  # what it was read from (DocumentMeta.reader)
+    confidence: float = 1.0  # 1 when read exactly; OCR's recognition score (0..1) for a scan
 
 
 @dataclass

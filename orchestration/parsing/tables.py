@@ -53,7 +53,11 @@ TOTAL_KEYS = {
 def read_grids(source: Source, unread_regions: list[RawGrid] | None = None) -> list[RawGrid]:
     """Raw grids of the nine tables, one per table (continuations merged); titles whose table
     could not be read go to ``unread_regions``."""
-    if source.format == "pdf":
+    if source.sheets is not None:  # spreadsheets, Word, HTML, OCR'd scans: rows of cells
+        from .row_tables import read_sheet_grids
+
+        grids = read_sheet_grids(source.sheets)
+    elif source.format == "pdf":
         from .pdf_tables import read_pdf_grids
 
         grids = read_pdf_grids(source, unread_regions)
@@ -201,7 +205,7 @@ def read_tables(source: Source) -> tuple[list[TableInfo], list[Cell], list[Probl
         info = infos[grid.table_no]
         if info.unit is None:
             continue
-        cells += [_cell(r, info.unit) for r in records[grid.table_no]]
+        cells += [_cell(r, info.unit, source.reader, _confidence(grid, r)) for r in records[grid.table_no]]
     return [infos[g.table_no] for g in grids], cells, problems
 
 
@@ -222,7 +226,17 @@ def _info(grid: RawGrid, records: list[Record]) -> TableInfo:
     )
 
 
-def _cell(rec: Record, unit: str) -> Cell:
+def _confidence(grid: RawGrid, rec: Record) -> float:
+    """An OCR'd figure's confidence: the least of its own box's and its row label's; 1 when read exactly."""
+    row = grid.rows[rec.row] if rec.row < len(grid.rows) else None
+    if row is None or not row.confidence:
+        return 1.0
+    figure = [c for text, c in zip(row.cells, row.confidence) if text.strip() == rec.printed]
+    labels = [c for text, c in zip(row.cells, row.confidence) if text.strip() and parse_amount(text) is None]
+    return min(figure[:1] + labels, default=1.0)
+
+
+def _cell(rec: Record, unit: str, reader: str, confidence: float) -> Cell:
     return Cell(
         table_no=rec.table_no,
         section=rec.section,
@@ -234,6 +248,8 @@ def _cell(rec: Record, unit: str) -> Cell:
         page=rec.page,
         line=rec.line,
         unit=unit,
+        source=reader,
+        confidence=confidence,
     )
 
 

@@ -127,6 +127,8 @@ final as (
         -- provenance
         columned.page,
         columned.line,
+        columned.read_from,
+        columned.read_confidence,
         -- the publisher's broken identities this cell takes part in
         inconsistencies.cell_seq is not null as has_publisher_inconsistency,
         inconsistencies.inconsistency_check_ids,

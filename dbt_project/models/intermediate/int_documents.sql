@@ -1,7 +1,11 @@
 -- One row per parsed file, with the keys that tie files to departments and disclosures, and the
 -- choice of one file per disclosure (department × fiscal year × budget kind), in this order:
---   1. a PDF over a text extraction (the published artefact, with page numbers for provenance;
---      text extractions lose 单位 lines and add OCR noise);
+--   1. what the figures were read from (read_from), most faithful first:
+--      text_layer (a PDF's text: the published artefact, page numbers for provenance, 单位 lines printed)
+--      > spreadsheet (exact stored values, but shown through number formats, no pages)
+--      > word (printed strings, no fixed pages) > html (a page's tables, often re-typed by the portal)
+--      > text_extraction (loses 单位 lines, adds extraction noise) > ocr (recognised, not read: last,
+--      even though every loaded OCR figure was verified);
 --   2. the newer version: a corrected file supersedes the one it replaces. A file's version time
 --      is when the scraper first fetched that content (earliest successful fetch of its sha256 in
 --      raw_scrape_manifest) when known, else the newest modification time of its raw file(s);
@@ -74,7 +78,15 @@ ranked as (
         row_number() over (
             partition by disclosure_key
             order by
-                case file_format when 'pdf' then 0 else 1 end,
+                case read_from
+                    when 'text_layer' then 0
+                    when 'spreadsheet' then 1
+                    when 'word' then 2
+                    when 'html' then 3
+                    when 'text_extraction' then 4
+                    when 'ocr' then 5
+                    else 6
+                end,
                 version_at desc nulls last,
                 document_sha256
         ) as representation_rank

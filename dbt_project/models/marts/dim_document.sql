@@ -38,6 +38,7 @@ final as (
         documents.source_file,
         raw_files.size_bytes,
         documents.file_format,
+        documents.read_from,
         documents.page_count,
         -- what it discloses
         documents.department_name,

@@ -61,7 +61,9 @@ final as (
         -- provenance
         document_sha256,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from classified
 )
 

@@ -47,7 +47,9 @@ final as (
         table_no,
         row_name,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from typed
 )
 

@@ -51,7 +51,9 @@ final as (
         table_no,
         row_name,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from sourced
 )
 

@@ -86,7 +86,9 @@ final as (
         document_sha256,
         table_no,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from leaves
 )
 

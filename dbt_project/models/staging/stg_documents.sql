@@ -18,6 +18,7 @@ final as (
         coalesce(kind, 'department') as budget_kind,
         nullif(trim(parent_department), '') as parent_department_name,
         cast(fiscal_year as integer) as fiscal_year,
+        coalesce(reader, case format when 'pdf' then 'text_layer' else 'text_extraction' end) as read_from,
         -- provenance
         parser_version,
         parsed_at
