@@ -118,9 +118,14 @@ def _pick(cells: list[ExpectedCell], counts: Counter) -> list[ExpectedCell]:
 
 def parse_cells(path: Path) -> list[ExpectedCell]:
     """The parser's cells of ``path`` (``orchestration.parsing.parse_document``), in the same shape."""
-    from orchestration.parsing import parse_document
+    from orchestration.parsing import ParseError, parse_document
 
     document = parse_document(path)
+    if document.problems:  # a correct parse reports none: a false problem would hold the document back
+        first = document.problems[0]
+        raise ParseError(
+            "problems", f"{len(document.problems)} problems, first: {first.check}: {first.message}"
+        )
     return [
         ExpectedCell(c.table_no, c.section, c.code, c.name, c.column, c.amount_yuan, c.printed, c.page)
         for c in document.cells

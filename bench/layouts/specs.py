@@ -13,6 +13,7 @@ from itertools import zip_longest
 from bench.layouts.figures import FACTORS, NumberFormat
 from bench.layouts.golden import GoldenDocument, GoldenRow, GoldenTable
 from bench.layouts.styles import Style
+from orchestration.parsing.numbers import DASHES
 
 __all__ = ["BodyRow", "Column", "ExpectedCell", "TableSpec", "build_specs"]
 
@@ -175,7 +176,7 @@ def _values(
     for label in labels:
         value = row.values.get(label) if row is not None else None
         printed = _figure(ctx, table_no, value, row_index) if (fill or value is not None) else ""
-        if printed and row is not None:
+        if printed and row is not None and printed not in DASHES:  # a dash prints nothing: no cell
             out.append(
                 ExpectedCell(table_no, section, row.code, row.name, label, (value or Decimal(0)), printed)
             )

@@ -33,7 +33,7 @@ AXES: dict[str, tuple[str, ...]] = {
     "numbers": ("comma2", "plain2", "comma0", "plain0", "misplaced0", "fullwidth2", "spaced2", "mixed2"),
     "unit": ("yuan", "wan"),
     # blank: a cell with no figure is blank (zeros of the golden printed as 0); zero: every blank
-    # printed as 0; dash / emdash: zeros and blanks printed as "-" / "—"
+    # printed as 0; dash / emdash: zeros and blanks printed as "-" / "—", which print nothing (no cell)
     "zeros": ("blank", "zero", "dash", "emdash"),
     # own_page: each table on new pages, long tables run on with no header; split_plain / split_repeat:
     # every table broken mid-way, header repeated or not; total_alone: a continuation page holding

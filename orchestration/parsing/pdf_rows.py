@@ -19,10 +19,12 @@ A continuation page reuses the columns of the table's first page.
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from .codes import is_code, is_total_label, strip_ordinal
+from .headers import STANDARD_LABELS
 from .numbers import is_amount
 from .units import find_unit
 
@@ -228,7 +230,7 @@ def _labels(words: list[dict]) -> list[dict]:
                 and _overlap((lab["x0"], lab["x1"]), (part["x0"], part["x1"]))
                 >= 0.5 * min(lab["x1"] - lab["x0"], part["x1"] - part["x0"])
             ]
-            if len(above) == 1:
+            if len(above) == 1 and not _complete(above[0]["text"], part["text"]):
                 lab = above[0]
                 lab.update(
                     text=lab["text"] + part["text"],
@@ -302,6 +304,15 @@ def _is_parent(label: dict, labels: list[dict]) -> bool:
     if any(_overlap((label["x0"], label["x1"]), (o["x0"], o["x1"])) > 0 for o in below):
         return True
     return any(o["x1"] <= label["x0"] for o in below) and any(o["x0"] >= label["x1"] for o in below)
+
+
+def _complete(upper: str, lower: str) -> bool:
+    """``upper`` is a whole label of the template and ``upper + lower`` is none: ``lower`` starts a
+    label of its own (a parent printed over its only child), not the second line of ``upper``."""
+    label = unicodedata.normalize("NFKC", upper)
+    joined = unicodedata.normalize("NFKC", upper + lower)
+    known = {unicodedata.normalize("NFKC", x) for x in STANDARD_LABELS}
+    return label in known and joined not in known
 
 
 def _columns_and_header(

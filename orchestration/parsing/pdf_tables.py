@@ -308,8 +308,7 @@ def _column_strip(
     a table with a header and no row labels at all, narrower than ``grid``.
     ``tables._one_per_table`` puts them beside the rows they continue."""
     candidates = [(_table_rows(t), t) for t in reader.grid_tables(top, bottom)]
-    if not candidates:
-        candidates = [(_region_rows(reader, top, bottom), None)]
+    candidates.append((_region_rows(reader, top, bottom), None))
     for found, table in candidates:
         skip = _drop_preamble(found.rows, None)
         rows = found.rows[skip:]
