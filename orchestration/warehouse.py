@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 # Bump when the parser's output changes, so stored parses are redone.
-PARSER_VERSION = "0.2.0"
+PARSER_VERSION = "0.3.0"
 
 LANDING_DDL = """
 create schema if not exists landing;
