@@ -298,8 +298,13 @@ def _two_sided(ctx: _Context, table: GoldenTable) -> tuple[list[Column], list[Bo
     total_ex = next((r for r in table.section_rows("expense") if r.is_total), None)
     if total_in or total_ex:
         index = len(rows)
-        texts_in, exp_in = _texts_and_expected(_values(ctx, no, total_in, income_labels, "income", index))
-        texts_ex, exp_ex = _texts_and_expected(_values(ctx, no, total_ex, expense_labels, "expense", index))
+        # a total the golden does not print stays blank (a 0 under its label would be a figure)
+        texts_in, exp_in = _texts_and_expected(
+            _values(ctx, no, total_in, income_labels, "income", index, fill=total_in is not None)
+        )
+        texts_ex, exp_ex = _texts_and_expected(
+            _values(ctx, no, total_ex, expense_labels, "expense", index, fill=total_ex is not None)
+        )
         names = [total_in.name if total_in else "收入总计", total_ex.name if total_ex else "支出总计"]
         rows.append(BodyRow([names[0], *texts_in, names[1], *texts_ex], expected=exp_in + exp_ex))
     return columns, rows

@@ -46,6 +46,8 @@ SAME_LINE = 0.45
 WRAPPED_GAP = 0.6
 # Two words of one line belong to one label when the gap between them is under this share of the height.
 LABEL_WORD_GAP = 0.45
+# A label starts below another when its top is under the other's bottom, less this share of a line.
+BELOW_SLACK = 0.3
 # Header labels whose middles are this close (points) are on one header level.
 LEVEL_TOLERANCE = 2.0
 
@@ -300,7 +302,9 @@ def _levels(labels: list[dict]) -> list[int]:
 
 def _is_parent(label: dict, labels: list[dict]) -> bool:
     """A label printed over others: one below it under its width, or one below on each side."""
-    below = [o for o in labels if o is not label and o["top"] >= label["bottom"] - 1]
+    # below: starting under the label's last line (lines of tight headers may touch: allow a little)
+    slack = BELOW_SLACK * _height([label])
+    below = [o for o in labels if o is not label and o["top"] >= label["bottom"] - slack]
     if any(_overlap((label["x0"], label["x1"]), (o["x0"], o["x1"])) > 0 for o in below):
         return True
     return any(o["x1"] <= label["x0"] for o in below) and any(o["x0"] >= label["x1"] for o in below)
@@ -368,7 +372,7 @@ def read_word_table(
     pp: Any, top: float, bottom: float, skip=None, columns: list[tuple[float, float]] | None = None
 ) -> RegionRows:
     """The rows of the table printed between ``top`` and ``bottom`` (header rows first), from its
-    words and horizontal rules; ``skip(line_text)`` drops lines that are not the table's (its
+    words and horizontal rules; ``skip(line_text, top, bottom)`` drops lines that are not the table's (its
     preamble, page numbers). ``columns`` are those of the table's first page, on a continuation."""
     words = [
         w
@@ -376,7 +380,14 @@ def read_word_table(
         if top <= _mid(w) <= bottom and not find_unit(w["text"])
     ]
     lines = [_join_number_parts(ln) for ln in text_lines(words)]
-    lines = [ln for ln in lines if not (skip and skip(" ".join(w["text"] for w in ln)))]
+    lines = [
+        ln
+        for ln in lines
+        if not (
+            skip
+            and skip(" ".join(w["text"] for w in ln), min(w["top"] for w in ln), max(w["bottom"] for w in ln))
+        )
+    ]
     first = next((i for i, line in enumerate(lines) if _has_figure(line) or _led_by_code(line)), len(lines))
     if not lines[:first] and first == len(lines):
         return RegionRows(columns=columns or [])

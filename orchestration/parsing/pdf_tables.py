@@ -45,7 +45,9 @@ _PREAMBLE = re.compile(
     r"^(?:(?:编制|编报|填报|预算)(?:单位|部门)\s*[:：].*|(?:金额)?单\s*位\s*[:：].*|"
     r"(?:部门|单位)?预算\s*\d{1,2}\s*表|(?:部门|单位)预算\s*[0-9０-９]+\s*表.*|[（(]?续表?[)）]?)$"
 )
-# "— 7 —", "- 12 -", "第 3 页", "3/21": a page number, never a table row.
+# "— 7 —", "- 12 -", "第 3 页", "3/21": a page number when printed in the top or bottom margin
+# (this share of the page's height), never a table row.
+PAGE_MARGIN = 0.07
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3})\s*$")
 
 
@@ -194,14 +196,22 @@ def _note_preamble(grid: RawGrid, text: str) -> None:
         grid.note_empty, grid.note = True, text.strip()
 
 
-def _not_the_table(text: str) -> bool:
-    """A line of a region that is no row of its table: preamble or a page number."""
-    return bool(_PAGE_NUMBER.match(text)) or is_preamble(text)
+def is_page_number(text: str, top: float, bottom: float, page_height: float) -> bool:
+    """A lone number ("7", "— 7 —", "第 7 页") in the page's top or bottom margin: its number, not a
+    figure (a lone 0 inside a table is a figure)."""
+    in_margin = bottom <= PAGE_MARGIN * page_height or top >= (1 - PAGE_MARGIN) * page_height
+    return in_margin and bool(_PAGE_NUMBER.match(text))
+
+
+def _not_the_table(reader: _PageReader):
+    """Lines of a region that are no row of its table: preamble, or the page number."""
+    height = float(reader.pp.height)
+    return lambda text, top, bottom: is_preamble(text) or is_page_number(text, top, bottom, height)
 
 
 def _region_rows(reader: _PageReader, top: float, bottom: float, spans=None) -> RegionRows:
     """Rows of a region with no grid pdfplumber can see: horizontal rules only, or none."""
-    return read_word_table(reader.pp, top, bottom, _not_the_table, spans)
+    return read_word_table(reader.pp, top, bottom, _not_the_table(reader), spans)
 
 
 def _table_rows(table: Any, edges: list[float] | None = None) -> RegionRows:
@@ -387,7 +397,10 @@ def read_pdf_grids(source: Source, unread_regions: list[RawGrid] | None = None) 
             continue
         for title, top, bottom in reader.regions():
             if title is None:
-                printed = [ln for ln in reader.lines_in(top, bottom) if not _not_the_table(ln["text"])]
+                skip = _not_the_table(reader)
+                printed = [
+                    ln for ln in reader.lines_in(top, bottom) if not skip(ln["text"], ln["top"], ln["bottom"])
+                ]
                 if not printed and not reader.grid_tables(top, bottom):
                     continue  # nothing but a page number or 部门预算02表 above the page's first title
                 if open_grid is not None and not _continue(open_grid, reader, top, bottom):

@@ -119,6 +119,8 @@ def _is_column_strip(kept: RawGrid, grid: RawGrid) -> bool:
 # Rows printed at tops closer than this (points) on the pages of a table and of its columns apart
 # are one row.
 STRIP_ROW_TOLERANCE = 3.0
+# ... and on a page holding one row of each, a row's height (the one row is the other's).
+SINGLE_ROW_TOLERANCE = 20.0
 
 
 def _strip_pairs(kept: RawGrid, strip: RawGrid) -> list[int] | None:
@@ -140,10 +142,13 @@ def _strip_pairs(kept: RawGrid, strip: RawGrid) -> list[int] | None:
     for kept_rows, strip_rows in zip(kept_pages, strip_pages):
         tops = [kept.rows[i].top for i in kept_rows]
         if all(t is not None for t in tops) and all(strip.rows[i].top is not None for i in strip_rows):
+            # half the pitch of the rows (a grid cell's top and its text's top differ by its padding)
+            pitch = min((b - a for a, b in zip(sorted(tops), sorted(tops)[1:]) if b > a), default=None)
+            tolerance = max(STRIP_ROW_TOLERANCE, pitch / 2 if pitch else SINGLE_ROW_TOLERANCE)
             for i in strip_rows:
                 top = strip.rows[i].top
                 nearest = min(kept_rows, key=lambda k: abs(kept.rows[k].top - top))
-                if abs(kept.rows[nearest].top - top) > STRIP_ROW_TOLERANCE:
+                if abs(kept.rows[nearest].top - top) > tolerance:
                     return None
                 pairs.append(nearest)
         elif len(kept_rows) == len(strip_rows):

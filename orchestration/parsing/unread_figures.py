@@ -16,7 +16,7 @@ from collections import Counter
 from .grid import RawGrid
 from .model import Problem
 from .numbers import is_amount, is_dash, is_unreadable_figure
-from .pdf_tables import is_preamble
+from .pdf_tables import is_page_number, is_preamble
 from .source import Source
 
 __all__ = ["figures_outside_grids"]
@@ -73,7 +73,8 @@ def _pdf_words(source: Source, page: int, top: float, bottom: float) -> list[str
     out = []
     for line in lines:
         text = " ".join(w["text"] for w in sorted(line, key=lambda w: w["x0"]))
-        if _PAGE_NUMBER.match(text) or is_preamble(text):
+        top, bottom = min(w["top"] for w in line), max(w["bottom"] for w in line)
+        if is_page_number(text, top, bottom, float(pp.height)) or is_preamble(text):
             continue  # a page number, the title, 编制单位, 单位, 部门预算01表: not the table's figures
         out += [w["text"] for w in line]
     return out
