@@ -36,7 +36,7 @@ import re
 from decimal import Decimal
 
 from .model import NarrativeFigure
-from .narr_text import (
+from .running_text import (
     LIST_MARK,
     NUMBER_PATTERN,
     FlatText,

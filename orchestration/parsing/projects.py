@@ -9,7 +9,7 @@ only quarterly amounts or words are printed: their sum is not printed, so not ou
 
 A *grid* (绩效目标表 / 申报表) starts at a row whose cell is ``项目名称``: in a PDF the
 rows come from ``Page.plumber.extract_tables()``, in a text extraction from markdown
-or tab-separated lines. See ``proj_grid`` for how its fields and indicators are read.
+or tab-separated lines. See ``project_grids`` for how its fields and indicators are read.
 Its unit is the ``单位：…`` line printed above it when there is one (qingpu prints
 ``单位：万元`` over a column labelled ``项目资金 (元)`` holding ``27.6`` — the section's
 27.6 万元), else the unit in the amount label (``项目资金 (元)``, ``项目总预算(元)``).
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from .model import Project
-from .narr_text import (
+from .running_text import (
     NUMBER_PATTERN,
     FlatText,
     flatten,
@@ -37,7 +37,7 @@ from .narr_text import (
     parse_number,
     wan_to_yuan,
 )
-from .proj_grid import Grid, GridRow, clean_cell, read_grid
+from .project_grids import Grid, GridRow, clean_cell, read_grid
 from .source import Source
 
 __all__ = ["Section", "extract", "grids_of", "sections_of"]

@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.parsing import projects
 from orchestration.parsing.model import Indicator
-from orchestration.parsing.proj_grid import Grid, GridRow, read_grid
+from orchestration.parsing.project_grids import Grid, GridRow, read_grid
 from orchestration.parsing.source import open_source
 
 from .conftest import CORPUS_FILES

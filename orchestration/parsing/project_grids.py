@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .model import Indicator
-from .narr_text import parse_number, wan_to_yuan
+from .running_text import parse_number, wan_to_yuan
 
 __all__ = ["LEVEL1_NAMES", "Grid", "GridRow", "clean_cell", "read_grid"]
 
