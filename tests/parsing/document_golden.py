@@ -62,6 +62,7 @@ def snapshot(subdir: str, doc_id: str) -> dict[str, Any]:
                     "page": f.page,
                     "line": f.line,
                     "text": f.text,
+                    "scope": f.scope,
                 }
                 for f in figures
             ],
@@ -84,6 +85,18 @@ def snapshot(subdir: str, doc_id: str) -> dict[str, Any]:
                             "line": i.line,
                         }
                         for i in p.indicators
+                    ],
+                    "amounts": [
+                        {
+                            "role": a.role,
+                            "label": a.label,
+                            "amount_yuan": a.amount_yuan,
+                            "printed": a.printed,
+                            "unit": a.unit,
+                            "page": a.page,
+                            "line": a.line,
+                        }
+                        for a in p.amounts
                     ],
                 }
                 for p in found
