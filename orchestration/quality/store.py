@@ -19,8 +19,18 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.quality import figures, identities
-from orchestration.quality.identities import CheckResult
+from orchestration.parsing import narrative_subjects
+from orchestration.quality import (
+    cross_table_identities,
+    figures,
+    identities,
+    narrative_identities,
+    narrative_targets,
+    project_identities,
+    results,
+    table_identities,
+)
+from orchestration.quality.results import CheckResult
 from orchestration.warehouse import documents_in
 
 __all__ = [
@@ -33,9 +43,20 @@ __all__ = [
 ]
 
 # The code that computes a result: when it changes, every document is checked again.
-CHECKS_VERSION = hashlib.sha256(
-    b"".join(Path(m.__file__).read_bytes() for m in (figures, identities))
-).hexdigest()[:16]
+ENGINE_MODULES = (
+    figures,
+    results,
+    table_identities,
+    cross_table_identities,
+    narrative_targets,
+    narrative_identities,
+    project_identities,
+    identities,
+    narrative_subjects,
+)
+CHECKS_VERSION = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in ENGINE_MODULES)).hexdigest()[
+    :16
+]
 
 CHECK_RESULTS_DDL = """
 create schema if not exists landing;
@@ -56,10 +77,18 @@ create table if not exists landing.check_results (
     lines varchar,                  -- comma-separated lines (text extractions)
     message varchar not null,
     checked_at timestamp not null,
-    checks_version varchar          -- CHECKS_VERSION of the code that wrote the row
+    checks_version varchar,         -- CHECKS_VERSION of the code that wrote the row
+    unit varchar,                   -- of the figures: 元, or % for a rate
+    table_no_b integer,             -- figure B when it is one printed cell: its table,
+    subject_b varchar,              -- its row
+    column_label_b varchar          -- and its column as printed
 );
--- warehouses created before results were kept per document
+-- warehouses created before these columns
 alter table landing.check_results add column if not exists checks_version varchar;
+alter table landing.check_results add column if not exists unit varchar;
+alter table landing.check_results add column if not exists table_no_b integer;
+alter table landing.check_results add column if not exists subject_b varchar;
+alter table landing.check_results add column if not exists column_label_b varchar;
 """
 
 
@@ -129,6 +158,10 @@ def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> N
             "pages",
             "lines",
             "message",
+            "unit",
+            "table_no_b",
+            "subject_b",
+            "column_label_b",
         )
     }
     for r in results:
@@ -149,11 +182,17 @@ def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> N
             ("pages", ",".join(map(str, r.pages)) or None),
             ("lines", ",".join(map(str, r.lines)) or None),
             ("message", r.message),
+            ("unit", r.unit),
+            ("table_no_b", r.table_no_b),
+            ("subject_b", r.subject_b),
+            ("column_label_b", r.column_b),
         ):
             rows[key].append(value)
     arrow = pa.table(  # noqa: F841 (read by duckdb)
         {
-            k: pa.array(v, type=pa.int32() if k in ("seq", "table_no", "terms") else pa.string())
+            k: pa.array(
+                v, type=pa.int32() if k in ("seq", "table_no", "terms", "table_no_b") else pa.string()
+            )
             for k, v in rows.items()
         }
     )
@@ -163,11 +202,16 @@ def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> N
         con.execute(f"delete from landing.check_results where {where}", params)
         con.execute(
             """
-            insert into landing.check_results
+            insert into landing.check_results (
+                sha256, seq, check_name, outcome, table_no, subject, column_label, figure_a, figure_b,
+                difference, allowance, terms, pages, lines, message, checked_at, checks_version,
+                unit, table_no_b, subject_b, column_label_b
+            )
             select sha256, seq, check_name, outcome, table_no, subject, column_label,
                    cast(figure_a as decimal(18, 2)), cast(figure_b as decimal(18, 2)),
                    cast(difference as decimal(18, 2)), cast(allowance as decimal(18, 4)),
-                   terms, pages, lines, message, ? as checked_at, ? as checks_version
+                   terms, pages, lines, message, ? as checked_at, ? as checks_version,
+                   unit, table_no_b, subject_b, column_label_b
             from arrow
             """,
             [now, CHECKS_VERSION],
