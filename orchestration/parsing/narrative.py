@@ -374,13 +374,21 @@ def _procurement_key(label: str) -> str:
     return "procurement:total"
 
 
+# The three budgets a fiscal appropriation comes from, as printed, and their names in keys and scopes.
+FUND_WORDS = (("一般公共预算", "general_budget"), ("政府性基金", "gov_fund"), ("国有资本", "state_capital"))
+
+
+def _fund_named(text: str) -> str | None:
+    """general_budget (…_basic when it speaks of 基本支出), gov_fund or state_capital, or None."""
+    for word, fund in FUND_WORDS:
+        if word in text:
+            return f"{fund}_basic" if fund == "general_budget" and "基本支出" in text else fund
+    return None
+
+
 def _total_key(label: str) -> str | None:
-    if "一般公共预算" in label:
-        return "general_budget_basic_expense_total" if "基本支出" in label else "general_budget_expense_total"
-    if "政府性基金" in label:
-        return "gov_fund_expense_total"
-    if "国有资本" in label:
-        return "state_capital_expense_total"
+    if fund := _fund_named(label):
+        return f"{fund}_expense_total"
     if "财政拨款收入" in label:
         return "fiscal_income_total"
     if "财政拨款支出" in label:
@@ -402,13 +410,7 @@ def _scope_of(sentence: str) -> str | None:
     """Which funds a heading or lead-in speaks of (see the module docstring)."""
     if "支出" not in sentence:
         return None
-    if "一般公共预算" in sentence:
-        return "general_budget_basic" if "基本支出" in sentence else "general_budget"
-    if "政府性基金" in sentence:
-        return "gov_fund"
-    if "国有资本经营" in sentence:
-        return "state_capital"
-    return "fiscal" if "财政拨款" in sentence else "all_funds"
+    return _fund_named(sentence) or ("fiscal" if "财政拨款" in sentence else "all_funds")
 
 
 def _change_direction(label: str) -> str | None:

@@ -17,7 +17,7 @@ import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -189,12 +189,8 @@ class DocumentFigures:
         return self._by_table.get(table_no, [])
 
     def is_empty(self, table_no: int) -> bool:
-        """True when the table printed no figure, or only zeros (本表无数据 or a table of 0s)."""
-        meta = self.tables.get(table_no)
-        cells = self.table(table_no)
-        return (meta is not None and meta.is_empty and not cells) or (
-            bool(cells) and all(c.amount == 0 for c in cells)
-        )
+        """True when the table prints no figure (本表无数据, or not printed at all) or only zeros."""
+        return all(c.amount == 0 for c in self.table(table_no))
 
 
 def _cell(
@@ -267,19 +263,7 @@ def figures_from_parse(parsed: Any, sha256: str = "", source_file: str = "") -> 
             figure = Figure(n.amount_yuan, n.printed or str(n.amount_yuan), n.unit, n.page, n.line)
             doc.narrative.append((n.key, figure, n.scope))
     for p in parsed.projects:
-        amounts = [
-            {
-                "role": a.role,
-                "label": a.label,
-                "amount_yuan": a.amount_yuan,
-                "printed": a.printed,
-                "unit": a.unit,
-                "page": a.page,
-                "line": a.line,
-            }
-            for a in p.amounts
-        ]
-        doc.projects.append(_project(p.name, p.page, p.line, amounts))
+        doc.projects.append(_project(p.name, p.page, p.line, [asdict(a) for a in p.amounts]))
     return doc
 
 

@@ -30,101 +30,119 @@ from orchestration.quality.results import OUTCOMES, Check, CheckResult
 
 __all__ = ["CHECKS", "OUTCOMES", "CheckResult", "evaluate", "evaluate_all"]
 
+# A check's family is the module its function lives in.
+FAMILIES = {
+    within.__name__: "within_table",
+    cross.__name__: "across_tables",
+    narrative.__name__: "narrative",
+    projects.__name__: "projects",
+}
+
+
+def _check(name: str, description: str, run) -> Check:
+    return Check(name, description, run, FAMILIES[run.__module__])
+
+
 CHECKS = (
-    Check(
+    _check(
         "parent_equals_children",
         "A parent row = Σ its children: 类 = Σ 款, 款 = Σ 项 (tables 2, 3, 5–7); economic 类 = Σ 款 (table 8).",
         within.parent_equals_children,
     ),
-    Check(
+    _check(
         "total_row_equals_classes",
         "The 合计 row = Σ 类 rows, per column (tables 2, 3, 5–8).",
         within.total_row_equals_classes,
     ),
-    Check(
+    _check(
         "total_column_equals_parts",
         "合计 = Σ the other columns of its row: 基本 + 项目 (tables 3, 5), 人员 + 公用 (table 8), income "
         "sources (table 2), funds (table 4), a unit budget's 人员 + 公用 + 项目 (table 1).",
         within.total_column_equals_parts,
     ),
-    Check("income_equals_expense", "收入总计 = 支出总计 (tables 1, 4).", within.income_equals_expense),
-    Check(
+    _check("income_equals_expense", "收入总计 = 支出总计 (tables 1, 4).", within.income_equals_expense),
+    _check(
+        "income_total_equals_sources",
+        "收入总计 = Σ income lines; 财政拨款收入 = Σ its funds (tables 1, 4).",
+        within.income_total_equals_sources,
+    ),
+    _check(
         "expense_total_equals_classes",
         "支出总计 = Σ expense rows (tables 1, 4).",
         within.expense_total_equals_classes,
     ),
-    Check(
+    _check(
         "table1_equals_table3",
         "Table 1 expense per 类 and 支出总计 = table 3 合计.",
         cross.table1_equals_table3,
     ),
-    Check(
+    _check(
         "table2_equals_table3", "Table 2 合计 = table 3 合计, subject by subject.", cross.table2_equals_table3
     ),
-    Check(
+    _check(
         "table4_equals_table5",
         "Table 4 一般公共预算 per 类 and 支出总计 = table 5 合计.",
         cross.table4_equals_table5,
     ),
-    Check(
+    _check(
         "table3_equals_table5",
         "Table 3 = table 5 cell by cell, only when all funds are general budget "
         "(tables 6, 7 empty or zero and no non-fiscal income).",
         cross.table3_equals_table5,
     ),
-    Check(
+    _check(
         "table8_equals_table5_basic",
         "Table 8 合计 = table 5 合计 基本支出.",
         cross.table8_equals_table5_basic,
     ),
-    Check(
+    _check(
         "table1_split_equals_tables_3_and_8",
         "A unit budget's table 1: 人员经费 + 公用经费 = table 3 基本支出 (per 类, in total); its 人员经费 and 公用经费 "
         "totals = table 8's (when all basic spending is general budget).",
         cross.table1_split_equals_tables_3_and_8,
     ),
-    Check(
+    _check(
         "table9_parts", "Table 9 合计 = 出国 + 接待 + 公务用车; 公务用车 = 购置 + 运行.", within.table9_parts
     ),
-    Check(
+    _check(
         "narrative_equals_tables",
         "The narrative's 万元 figures (totals, parts, subjects, 三公) = the table figures they state, when the "
         "attribution is unambiguous.",
         narrative.narrative_equals_tables,
     ),
-    Check(
+    _check(
         "narrative_budget_lines_equal_tables",
         "A subject's 预算安排 line in the narrative = its line in the table of its funds (table 5 for the general "
         "budget).",
         narrative.narrative_budget_lines_equal_tables,
     ),
-    Check(
+    _check(
         "narrative_rates_match_figures",
         "Each rate of change printed in the narrative = the rate of the two figures it compares.",
         narrative.narrative_rates_match_figures,
     ),
-    Check(
+    _check(
         "performance_funds_equal_project_expense",
         "The narrative's 涉及项目预算资金 = table 3 项目支出 when it says the projects are all of them; never more.",
         projects.performance_funds_equal_project_expense,
     ),
-    Check(
+    _check(
         "performance_funds_equal_projects",
         "The narrative's 涉及项目预算资金 = Σ the projects printed, when all of them are printed.",
         projects.performance_funds_equal_projects,
     ),
-    Check(
+    _check(
         "project_funding_adds_up",
         "A project's year amount = 当年财政拨款 + 上年结转 + 其他资金; 项目资金总额 = 财政资金 + 其他资金; "
         "年度预算安排 = its 资金来源.",
         projects.project_funding_adds_up,
     ),
-    Check(
+    _check(
         "project_components_add_up",
         "项目当年预算 = Σ the sub-projects of 项目当年投入资金构成.",
         projects.project_components_add_up,
     ),
-    Check(
+    _check(
         "project_section_equals_grid",
         "A project's 年度预算安排 (section) = its 绩效目标表's year amount.",
         projects.project_section_equals_grid,
@@ -170,6 +188,8 @@ def evaluate(doc: DocumentFigures) -> list[CheckResult]:
                     message="nothing to compare: the document prints no figures this check reads",
                 )
             ]
+        for r in found:
+            r.family = check.family
         results.extend(found)
     return _one_per_finding(results)
 

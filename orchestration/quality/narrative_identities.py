@@ -95,7 +95,7 @@ def _rate_figures(key: str, latest: dict[str, Figure]) -> tuple[Figure | None, F
         return current, latest.get(f"{subject}:prior_year_executed"), latest.get(f"{subject}:executed_change")
     if key.endswith(":change_pct"):
         base = key[: -len(":change_pct")]
-        subject = base[: -len(":budget")] if base.endswith(":budget") else base
+        subject = base.removesuffix(":budget")
         return latest.get(base), latest.get(f"{subject}:prior_year_budget"), latest.get(f"{base}:change")
     change_key = key[: -len("_pct")]  # income_change / fiscal_income_executed_change
     stem = re.sub(r"_(?:executed_)?change$", "", change_key)
@@ -141,25 +141,24 @@ def _compare_rate(doc: DocumentFigures, key: str, rate: Figure, latest: dict[str
         result.message = f"narrative {key} = {rate.printed}%: the figures it compares are not printed"
         return result
     rates = _rate_range(current, previous, change)
-    other = previous if previous is not None else change
-    shown = f"{current.label} and {other.label}"
+    if previous is not None:
+        shown = f"from {previous.printed} 万元 (the prior year's) to {current.printed} 万元"
+    else:
+        shown = f"of a {change.printed} 万元 change ending at {current.printed} 万元"
     if rates is None:
         result.message = f"narrative {key} = {rate.printed}%: a change from 0 has no rate ({shown})"
         return result
     central = rates[4].quantize(POINTS, ROUND_HALF_EVEN)
     spread = max(max(rates) - rates[4], rates[4] - min(rates)) + rate.half_unit
     result.figure_b = central
-    result.difference = (rate.amount - rates[4]).quantize(POINTS, ROUND_HALF_EVEN)
-    result.allowance = spread.quantize(POINTS, ROUND_CEILING)
+    result.difference = rate.amount - central  # both to the printed 0.01 point: A − B exactly
+    result.allowance = (spread + abs(rates[4] - central)).quantize(POINTS, ROUND_CEILING)
     ok = abs(result.difference) <= result.allowance
     result.outcome = "pass" if ok else "fail"
-    result.message = (
-        f"narrative {key}: {rate.printed}% {'=' if ok else '≠'} the rate of {shown} ({central}%)"
-        + (
-            ""
-            if ok
-            else f"; difference {result.difference} points exceeds the rounding allowance {result.allowance}"
-        )
+    result.message = f"narrative {key}: {rate.printed}% {'=' if ok else '≠'} the rate {shown}: {central}%" + (
+        ""
+        if ok
+        else f"; difference {result.difference} points exceeds the rounding allowance {result.allowance}"
     )
     return result
 

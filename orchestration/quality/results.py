@@ -42,12 +42,15 @@ class CheckResult:
     lines: list[int] = field(default_factory=list)
     message: str = ""
     unit: str = "元"  # of figure_a, figure_b, difference, allowance: 元, or % for a rate
+    family: str = ""  # the check's family (Check.family), set by identities.evaluate
     # figure B when it is one printed cell: its table, row and column (else None)
     table_no_b: int | None = None
     subject_b: str | None = None
     column_b: str | None = None
     # what makes two results one finding: (A's identity, B's identities); not stored
     identity: tuple = field(default=(), repr=False, compare=False)
+    # the figures compared, A first (for readers of the engine such as the parser tests); not stored
+    figures: tuple = field(default=(), repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,7 @@ class Check:
     name: str
     description: str
     run: Callable[[DocumentFigures], Iterable[CheckResult]]
+    family: str = ""  # within_table | across_tables | narrative | projects
 
 
 def nothing_to_compare(doc: DocumentFigures, check: str, reason: str, **where) -> CheckResult:
@@ -92,7 +96,7 @@ def compare(
         outcome=missing_outcome if missing else "insufficient_data",
         table_no=table_no,
         subject=subject,
-        column=column if column is not None else (a.printed_column or a.column if a else None),
+        column=column if column is not None else ((a.printed_column or a.column or None) if a else None),
         terms=len(parts),
         pages=sorted({f.page for f in figures if f.page is not None}),
         lines=sorted({f.line for f in figures if f.line is not None}),
@@ -101,6 +105,7 @@ def compare(
         subject_b=(single.code or single.name) if single else None,
         column_b=(single.printed_column or single.column) if single else None,
         identity=(a.identity if a else None, tuple(sorted(map(repr, (p.identity for p in parts))))),
+        figures=(a, *parts),
     )
     if a is None or not parts or missing:
         result.figure_a = a.amount if a else None

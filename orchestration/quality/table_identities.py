@@ -7,10 +7,11 @@ Plain module (no Dagster import). Every function takes a document's figures and 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from orchestration.quality.figures import DocumentFigures, Figure, rows_of
-from orchestration.quality.results import CheckResult, compare
+from orchestration.quality.results import CheckResult, compare, nothing_to_compare
 
 __all__ = [
     "AMOUNT_COLUMNS",
@@ -19,6 +20,7 @@ __all__ = [
     "codes",
     "expense_total_equals_classes",
     "income_equals_expense",
+    "income_total_equals_sources",
     "parent_equals_children",
     "table9_figures",
     "table9_parts",
@@ -171,6 +173,74 @@ def expense_total_equals_classes(doc: DocumentFigures) -> Iterable[CheckResult]:
                 what=f"table {t} 支出总计 = Σ expense rows",
                 missing=None if parts else "no expense row printed",
             )
+
+
+# Table 1's lines under 一、财政拨款收入 (and table 4's income lines): the three budgets' appropriations.
+FISCAL_FUND_LINES = (
+    "一般公共预算资金",
+    "一般公共预算",
+    "政府性基金",
+    "政府性基金预算",
+    "国有资本经营",
+    "国有资本经营预算",
+    "国有资本经营预算资金",
+)
+FISCAL_INCOME = "财政拨款收入"
+# Income lines that are subtotals or carry-overs: 收入总计 is not the sum of the lines beside them.
+_SUBTOTAL_LINE = re.compile(r"合计|小计|本年收入|上年结转")
+
+
+def income_total_equals_sources(doc: DocumentFigures) -> Iterable[CheckResult]:
+    """收入总计 = Σ the income lines; 财政拨款收入 = Σ its funds (一般公共预算, 政府性基金, 国有资本经营)."""
+    check = "income_total_equals_sources"
+    for t in (1, 4):
+        lines = {
+            key: amount(row) for (section, key), row in rows_of(doc.table(t)).items() if section == "income"
+        }
+        lines = {key: fig for key, fig in lines.items() if fig is not None}
+        funds = [fig for key, fig in lines.items() if key in FISCAL_FUND_LINES]
+        fiscal = lines.get(FISCAL_INCOME)
+        if fiscal is not None and funds:
+            yield compare(
+                doc,
+                check,
+                fiscal,
+                funds,
+                table_no=t,
+                subject=FISCAL_INCOME,
+                what=f"table {t} {FISCAL_INCOME} = Σ its funds",
+            )
+        total = lines.get("收入总计")
+        if total is None:
+            continue
+        printed = Counter(
+            (c.section, c.code or c.name, c.column) for c in doc.table(t) if c.section == "income"
+        )
+        if any(_SUBTOTAL_LINE.search(key) for key in lines) or max(printed.values(), default=0) > 1:
+            yield nothing_to_compare(
+                doc,
+                check,
+                f"table {t} prints income subtotals (本年收入合计, 上年结转 …) or a line twice: its lines are not all "
+                "parts of 收入总计",
+                table_no=t,
+                subject="收入总计",
+            )
+            continue
+        tops = [
+            fig
+            for key, fig in lines.items()
+            if key != "收入总计" and (fiscal is None or key not in FISCAL_FUND_LINES)
+        ]
+        yield compare(
+            doc,
+            check,
+            total,
+            tops,
+            table_no=t,
+            subject="收入总计",
+            what=f"table {t} 收入总计 = Σ income lines",
+            missing=None if tops else "no income line printed",
+        )
 
 
 # Table 9 columns by what they hold; the first matching rule wins (购置及运行 before 购置).

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -86,18 +87,7 @@ def snapshot(subdir: str, doc_id: str) -> dict[str, Any]:
                         }
                         for i in p.indicators
                     ],
-                    "amounts": [
-                        {
-                            "role": a.role,
-                            "label": a.label,
-                            "amount_yuan": a.amount_yuan,
-                            "printed": a.printed,
-                            "unit": a.unit,
-                            "page": a.page,
-                            "line": a.line,
-                        }
-                        for a in p.amounts
-                    ],
+                    "amounts": [asdict(a) for a in p.amounts],
                 }
                 for p in found
             ],
