@@ -133,6 +133,8 @@ def test_columns_are_matched_by_meaning_however_the_parent_header_is_printed():
     assert column_meaning("一般公共预算支出/基本支出") == "基本支出"
     assert column_meaning("支出预算基本支出") == "基本支出"
     assert column_meaning("事业单位经营收入") == "事业单位经营收入"
+    assert column_meaning("基本支出 / 小计") == "基本支出"
+    assert column_meaning("基本支出 / 人员经费") == "人员经费"
     doc = DocumentFigures("sha", "doc.pdf", 2026)
     doc.cells = [
         cell(3, "201", "一般公共服务支出", "支出预算 / 合计", "300"),
@@ -168,7 +170,9 @@ def test_rates_against_the_two_figures_they_compare(tmp_path):
         "1.“公共安全支出（类）司法（款）普法宣传（项）”124.29万元。2025年执行数为110.00万元，2026年预算安排"
         "124.29万元，比2025年执行数增加12.99%。\n"
         "2.“教育支出（类）其他教育支出（款）其他教育支出（项）”25.00万元。2025年执行数为0.00万元，2026年预算安排"
-        "25.00万元，比2025年执行数增加100.00%。\n",
+        "25.00万元，比2025年执行数增加100.00%。\n"
+        "3.“文化旅游体育与传媒支出（类）体育（款）群众体育（项）”20.00万元。2025年预算数为16.00万元，2026年预算数为"
+        "20.00万元，比2025年预算数增长25.00%。\n",
     )
     found = {r.subject: r for r in results(doc, "narrative_rates_match_figures")}
     assert {k: (r.outcome, r.figure_b) for k, r in found.items()} == {
@@ -177,6 +181,7 @@ def test_rates_against_the_two_figures_they_compare(tmp_path):
         "expense:项目支出:change_pct": ("fail", D("25.00")),  # 120 / (600 − 120) = 25%, not 30%
         "subject:公共安全支出(类)司法(款)普法宣传(项):executed_change_pct": ("pass", D("12.99")),
         "subject:教育支出(类)其他教育支出(款)其他教育支出(项):executed_change_pct": ("not_applicable", None),
+        "subject:文化旅游体育与传媒支出(类)体育(款)群众体育(项):budget:change_pct": ("pass", D("25.00")),
     }
     assert found["expense:项目支出:change_pct"].unit == "%"
     assert found["expense:项目支出:change_pct"].difference == D("5.00")

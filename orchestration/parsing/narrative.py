@@ -190,7 +190,8 @@ def _hits(flat: FlatText, start: int, end: int) -> list[_Hit]:
 
 def figures_in(flat: FlatText, start: int, end: int) -> list[NarrativeFigure]:
     """Figures between two offsets of the running text."""
-    reader = _Reader(flat, start, start)
+    heading_year = re.search(r"(\d{4})\s*年", flat.text[start : start + 60])
+    reader = _Reader(flat, start, start, year=int(heading_year[1]) if heading_year else None)
     for hit in _hits(flat, start, end):
         reader.read(hit)
     return reader.figures
@@ -209,6 +210,7 @@ class _Reader:
     subject: tuple[int, str] | None = None  # (sentence start, key) of the item's subject
     context: SubjectContext = field(default_factory=SubjectContext)
     scope: str | None = None
+    year: int | None = None  # the budget year, from the narrative's heading (2026年单位预算编制说明)
 
     def read(self, hit: _Hit) -> None:
         text = self.flat.text
@@ -277,7 +279,7 @@ class _Reader:
                 self.context.detailed = segments  # 其中：the names that follow detail this subject
             return self.subject[1]
         if key is None and self.subject:
-            return _subject_detail(label, self.subject[1])
+            return _subject_detail(label, self.subject[1], self.year)
         if key and key.startswith("expense:") and self.subject and self.subject[0] == sentence:
             return f"{self.subject[1]}:{key.split(':', 1)[1]}"
         return key
@@ -352,11 +354,13 @@ def _is_subject_label(bare: str) -> bool:
     return any(bare.endswith(name) for name in FUNCTIONAL_CLASSES)
 
 
-def _subject_detail(label: str, subject: str) -> str | None:
-    # 2023年当年预算执行数为60.13万元，2024年预算安排25.77万元 — said of the subject above
+def _subject_detail(label: str, subject: str, year: int | None) -> str | None:
+    """A figure said of the subject above: 2023年当年预算执行数为60.13万元，2024年预算安排25.77万元."""
+    printed_year = re.search(r"(\d{4})\s*年", label)
+    earlier = "上年" in label or (printed_year is not None and year is not None and int(printed_year[1]) < year)
     if "执行数" in label:
         return f"{subject}:prior_year_executed"
-    if re.search(r"上年预算(?:数)?|\d{4}年预算数", label):
+    if "预算" in label and earlier:
         return f"{subject}:prior_year_budget"
     if "预算安排" in label or "预算数" in label:
         return f"{subject}:budget"

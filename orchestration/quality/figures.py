@@ -75,7 +75,10 @@ _HEADER_SEPARATOR = re.compile(r"\s*[/／|｜]\s*")
 def column_meaning(label: str | None) -> str:
     """The leaf header a column label means: the last header level, read by its known words."""
     text = re.sub(r"\s+", "", label or "")
-    leaf = _HEADER_SEPARATOR.split(text)[-1]
+    levels = _HEADER_SEPARATOR.split(text)
+    leaf = levels[-1]
+    if leaf in ("小计", "合计") and len(levels) > 1 and levels[-2] in COLUMN_MEANINGS:
+        return levels[-2]  # 基本支出 / 小计: the subtotal of a column split further is that column
     for meaning in COLUMN_MEANINGS:
         if leaf == meaning:
             return meaning

@@ -238,3 +238,18 @@ def test_changes_with_bracketed_rates_executed_and_budgeted_figures(tmp_path):
     ]
     signs = {k: p for k, p, _, _ in found}
     assert signs["expense:基本支出:change_pct"] == "4.76"
+
+
+def test_budget_of_this_year_and_of_the_years_before(tmp_path):
+    found = _keyed(
+        tmp_path,
+        "1.“普法宣传（项）”科目124.29万元。2025年预算数为100.00万元，2025年执行数为98.00万元，"
+        "2026年预算数为124.29万元，比2025年预算数增长24.29%。\n",
+    )
+    assert [k for k, *_ in found] == [
+        "subject:普法宣传(项)",
+        "subject:普法宣传(项):prior_year_budget",
+        "subject:普法宣传(项):prior_year_executed",
+        "subject:普法宣传(项):budget",
+        "subject:普法宣传(项):budget:change_pct",
+    ]
