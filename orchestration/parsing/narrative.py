@@ -357,7 +357,9 @@ def _is_subject_label(bare: str) -> bool:
 def _subject_detail(label: str, subject: str, year: int | None) -> str | None:
     """A figure said of the subject above: 2023年当年预算执行数为60.13万元，2024年预算安排25.77万元."""
     printed_year = re.search(r"(\d{4})\s*年", label)
-    earlier = "上年" in label or (printed_year is not None and year is not None and int(printed_year[1]) < year)
+    earlier = "上年" in label or (
+        printed_year is not None and year is not None and int(printed_year[1]) < year
+    )
     if "执行数" in label:
         return f"{subject}:prior_year_executed"
     if "预算" in label and earlier:

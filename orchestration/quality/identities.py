@@ -157,10 +157,10 @@ def _one_per_finding(results: list[CheckResult]) -> list[CheckResult]:
     for r in results:
         if not r.identity or r.identity[0] is None:
             key = None
-        elif r.outcome in ("pass", "fail"):
+        elif r.outcome == "fail":
             key = (r.outcome, r.identity)  # the same figures compared: whichever check, one finding
         else:
-            key = (r.check, r.outcome, r.subject, r.identity)
+            key = (r.check, r.outcome, r.subject if r.outcome != "pass" else None, r.identity)
         first = kept.get(key) if key else None
         if first is None:
             if key:
@@ -169,7 +169,7 @@ def _one_per_finding(results: list[CheckResult]) -> list[CheckResult]:
             continue
         first.pages = sorted(set(first.pages) | set(r.pages))
         first.lines = sorted(set(first.lines) | set(r.lines))
-        if r.subject != first.subject and r.subject and f"also {r.subject}" not in first.message:
+        if r.subject != first.subject and r.subject and f"printed as {r.subject})" not in first.message:
             first.message += f" (also printed as {r.subject})"
     return out
 

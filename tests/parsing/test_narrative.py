@@ -151,7 +151,10 @@ def test_classify_labels():
         narrative.classify("预留给小型和微型企业的政府采购项目预算为") == "procurement:small_micro_reserved"
     )
     assert narrative.classify("事业单位经营收入") == "income:事业单位经营收入"
-    assert narrative.classify("公共安全支出（类204）公安（款20402）") == "subject:公共安全支出(类204)公安(款20402)"
+    assert (
+        narrative.classify("公共安全支出（类204）公安（款20402）")
+        == "subject:公共安全支出(类204)公安(款20402)"
+    )
     assert narrative.classify("城乡社区管理事务（款21201）：**") == "subject:城乡社区管理事务(款21201)"
     assert narrative.classify("截至") is None
 

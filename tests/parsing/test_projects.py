@@ -226,7 +226,12 @@ def test_funding_sources_are_read_on_the_side_of_their_column():
         ("annual_other", "6"),
     ]
     # a label with nothing printed right of it before the next label gives no amount
-    blank = _grid([["项目资金 (元)", "项目资金总额", "5", "年度资金申请总额", "5"], ["", "其他资金", "", "其他资金", ""]])
+    blank = _grid(
+        [
+            ["项目资金 (元)", "项目资金总额", "5", "年度资金申请总额", "5"],
+            ["", "其他资金", "", "其他资金", ""],
+        ]
+    )
     assert [(a.role, a.printed) for a in blank.amounts] == [("total", "5"), ("annual", "5")]
 
 
