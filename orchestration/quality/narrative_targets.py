@@ -130,7 +130,8 @@ def _normal(name: str) -> str:
     return "".join(text.split()).replace("“", "").replace("”", "").replace('"', "")
 
 
-def _functional_rows(doc: DocumentFigures, t: int) -> dict[str, tuple[str, dict[str, Figure]]]:
+def _coded_rows(doc: DocumentFigures, t: int) -> dict[str, tuple[str, dict[str, Figure]]]:
+    """code → (name, column → figure) of a table's coded rows (functional, or economic in table 8)."""
     rows = {}
     for (_, key), row in rows_of(doc.table(t)).items():
         if key[:1].isdigit():
@@ -163,7 +164,7 @@ def _candidates(rows: dict, segments: list[Segment]) -> tuple[list[str], str]:
 
 def _in_table(doc: DocumentFigures, t: int, segments: list[Segment], column: str) -> Target | None:
     """The row of table ``t`` the path names (None when no row bears its name)."""
-    rows = _functional_rows(doc, t) if t != 8 else _economic_rows(doc)
+    rows = _coded_rows(doc, t)
     codes, note = _candidates(rows, segments)
     if not codes:
         return None
@@ -177,10 +178,6 @@ def _in_table(doc: DocumentFigures, t: int, segments: list[Segment], column: str
             "figures: the narrative does not say which"
         )
     return Target([printed[0]], note=note)
-
-
-def _economic_rows(doc: DocumentFigures) -> dict[str, tuple[str, dict[str, Figure]]]:
-    return _functional_rows(doc, 8)
 
 
 def _subject(doc: DocumentFigures, segments: list[Segment], column: str, scope: str | None) -> Target:
