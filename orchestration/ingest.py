@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -16,11 +17,12 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from orchestration.parsing.model import _jsonable
 from orchestration.parsing.source import FORMAT_OF_SUFFIX
 from orchestration.warehouse import PARSER_VERSION, ensure_landing, replace_rows
 
@@ -203,6 +205,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "unit": n.unit,
                 "page": n.page,
                 "line": n.line,
+                "scope": n.scope,
             }
             for i, n in enumerate(doc.narrative)
         ],
@@ -221,6 +224,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "period": p.period,
                 "page": p.page,
                 "line": p.line,
+                "amounts": json.dumps(_jsonable([asdict(a) for a in p.amounts]), ensure_ascii=False),
             }
         )
         rows["indicators"].extend(

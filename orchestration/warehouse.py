@@ -44,7 +44,7 @@ __all__ = [
 ]
 
 # Bump when the parser's output changes, so stored parses are redone.
-PARSER_VERSION = "0.3.0"
+PARSER_VERSION = "0.4.0"
 
 LANDING_DDL = """
 create schema if not exists landing;
@@ -111,7 +111,8 @@ create table if not exists landing.narrative (
     printed varchar,
     unit varchar,
     page integer,
-    line integer
+    line integer,
+    scope varchar                   -- the funds a subject's figure counts (narrative.py)
 );
 create table if not exists landing.projects (
     sha256 varchar not null,
@@ -122,7 +123,8 @@ create table if not exists landing.projects (
     implementing_unit varchar,
     period varchar,
     page integer,
-    line integer
+    line integer,
+    amounts varchar                 -- JSON list of the project's ProjectAmount (funding, sub-projects)
 );
 create table if not exists landing.indicators (
     sha256 varchar not null,
@@ -147,6 +149,8 @@ create table if not exists landing.quarantine (
 alter table landing.documents add column if not exists reader varchar;
 alter table landing.cells add column if not exists source varchar;
 alter table landing.cells add column if not exists confidence double;
+alter table landing.narrative add column if not exists scope varchar;
+alter table landing.projects add column if not exists amounts varchar;
 """
 
 # Tables holding one document's parse, keyed by sha256.

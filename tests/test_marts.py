@@ -161,35 +161,34 @@ def test_finance_bureau_table_8_read_off_the_page(nine_pdf_warehouse):
     assert rows == [("personnel", Decimal("102464260.00")), ("public_use", Decimal("25177778.00"))]
 
 
-def test_warning_tests_list_the_publishers_mismatches(nine_pdf_warehouse):
+def test_printed_parents_the_rows_do_not_reproduce_are_in_fact_check_result(nine_pdf_warehouse):
+    # The identity engine compares each printed parent with its rows (orchestration/quality/identities.py);
+    # a one-yuan difference in a whole-yuan table is within rounding: kept with its difference, not a finding.
     rows = query(
         nine_pdf_warehouse,
         """
-        select doc.source_file, a.subject_code, a.column_label, a.page, a.printed_amount_yuan, a.leaf_sum_yuan
-        from audit.fact_expense_economic_leaves_reproduce_printed_parents as a
-        inner join marts.dim_document as doc on doc.document_sha256 = a.document_sha256
-        order by 2 nulls last, 3
+        select source_file, table_no, subject, column_label, page_list, figure_a_yuan, figure_b_yuan, outcome
+        from marts.fact_check_result
+        where is_selected and check_name = 'parent_equals_children' and difference_yuan <> 0
+        order by 1, 2, 3, 4
         """,
     )
     assert rows == [
-        (FINANCE_BUREAU, "302", "公用经费", 17, Decimal("24840779.00"), Decimal("24840778.00")),
-        (FINANCE_BUREAU, "302", "合计", 17, Decimal("24840779.00"), Decimal("24840778.00")),
-        (FINANCE_BUREAU, None, "公用经费", 19, Decimal("25177779.00"), Decimal("25177778.00")),
-        (FINANCE_BUREAU, None, "合计", 19, Decimal("127642039.00"), Decimal("127642038.00")),
-    ]
-    # 万里街道 2025 prints 21201 城乡社区管理事务 at 94,995,790 in tables 3 and 5; its 项 add up to 94,995,789
-    rows = query(
-        nine_pdf_warehouse,
-        """
-        select doc.source_file, a.table_no, a.subject_code, a.column_label, a.difference_yuan
-        from audit.fact_expense_leaves_reproduce_printed_parents as a
-        inner join marts.dim_document as doc on doc.document_sha256 = a.document_sha256
-        order by 2
-        """,
-    )
-    assert rows == [
-        (WANLI_2025, 3, "21201", "合计", Decimal("-1.00")),
-        (WANLI_2025, 5, "21201", "合计", Decimal("-1.00")),
+        # 万里街道 2025 prints 212 at 154,369,326 and 21201 at 94,995,790 (pp. 12, 17, 23); their rows add up
+        # to 154,369,327 and 94,995,789
+        *[
+            (WANLI_2025, t, code, column, pages, Decimal(a), Decimal(b), "pass")
+            for t, pages, columns in (
+                (2, "12,13", ("合计", "财政拨款收入")),
+                (3, "17", ("合计",)),
+                (5, "23", ("合计",)),
+            )
+            for code, a, b in (("212", "154369326", "154369327"), ("21201", "94995790", "94995789"))
+            for column in columns
+        ],
+        # 上海市财政局 2025 prints 302 商品和服务支出 as 24,840,779 (p. 17); its items add up to 24,840,778
+        (FINANCE_BUREAU, 8, "302", "公用经费", "17,18", Decimal(24840779), Decimal(24840778), "pass"),
+        (FINANCE_BUREAU, 8, "302", "合计", "17,18", Decimal(24840779), Decimal(24840778), "pass"),
     ]
 
 
