@@ -241,7 +241,13 @@ def profile_parse(files: list[Path], top: int = 15) -> list[tuple[str, float]]:
 
 
 def run_suite(
-    sizes: tuple[int, ...], repeat: int, bi_runs: int, seed: int, quick: bool, only_scale: bool = False
+    sizes: tuple[int, ...],
+    repeat: int,
+    bi_runs: int,
+    seed: int,
+    quick: bool,
+    only_scale: bool = False,
+    layouts: bool = True,
 ) -> dict[str, Any]:
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     run_dir = OUT_ROOT / f"run-{stamp}"
@@ -263,6 +269,12 @@ def run_suite(
     results["dbt_manifest_s"] = time.perf_counter() - start
 
     files = sorted((CORPUS / "pdf").glob("*.pdf")) + sorted((CORPUS / "real").glob("*.pdf"))
+    if layouts:
+        from bench.layouts.matrix import benchmark_section
+
+        _log("layout harness: every style of the matrix, rendered and parsed")
+        results["layouts"] = benchmark_section(quick, jobs=machine.describe()["usable_cores"] or 1)
+        save()
     if not only_scale:
         _log("parser speed on the corpus")
         results["parse_speed"] = parse_speed(files, repeat)
@@ -313,6 +325,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-write", action="store_true", help=f"print only; leave {REPORT.name} alone")
     parser.add_argument("--only-scale", action="store_true", help="skip parser speed and the embedded corpus")
     parser.add_argument(
+        "--no-layouts", action="store_true", help="skip the layout harness's matrix (bench/layouts)"
+    )
+    parser.add_argument(
         "--report-only",
         type=Path,
         metavar="RESULTS_JSON",
@@ -336,6 +351,7 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed,
         quick=args.quick,
         only_scale=args.only_scale,
+        layouts=not (args.no_layouts or args.only_scale),
     )
     _report(results, write=not args.no_write)
 

@@ -78,10 +78,19 @@ class Disclosure:
     change: Decimal = Decimal(0)  # total change on last year (yuan)
     zero_style: str = ""  # how an unreported figure prints in tables 1/4: "" or "0"
     comma: bool = True  # thousands separators
+    kind: str = "department"  # department (部门预算) | unit (单位预算, see bench.unit_budget)
+    parent_department: str | None = None  # a unit budget's 预算主管部门, as its cover prints it
+    # publisher errors: (table number, code) → the figures printed on that row instead of its own
+    misprints: dict[tuple[int, str], list[Decimal]] = field(default_factory=dict)
 
     @property
     def level(self) -> str:
         return "town" if self.town else "district"
+
+    @property
+    def whose(self) -> str:
+        """部门 or 单位: the word the document uses for itself (本部门 / 本单位, 部门预算 / 单位预算)."""
+        return "单位" if self.kind == "unit" else "部门"
 
     # --- totals -------------------------------------------------------------------------
     @property

@@ -240,7 +240,11 @@ def parse_progress(log: str) -> list[tuple[int, float]]:
     """(documents written so far, seconds since the parse step started), one point per batch the
     parse asset wrote: how the cost per document evolves as the warehouse fills (1 s resolution)."""
     start = next(
-        (m for m in _STEP.finditer(log) if m.group("step") == "parsed_documents" and m.group("event") == "STEP_START"),
+        (
+            m
+            for m in _STEP.finditer(log)
+            if m.group("step") == "parsed_documents" and m.group("event") == "STEP_START"
+        ),
         None,
     )
     if not start:

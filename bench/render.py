@@ -14,67 +14,20 @@ from pathlib import Path
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from bench import catalogue as cat
-from bench.disclosure import WAN, Disclosure, to_wan
+from bench.disclosure import WAN, Disclosure
+from bench.prose import INCOME_STYLES, front_pages, narrative_pages, other_notes_pages, project_pages
+from bench.styles import CELL, FONT, HCELL, LEFT, RIGHT, TABLE_FONT_SIZE, TITLE, table_title
 
 __all__ = ["FONT", "render_pdf"]
 
-FONT = "STSong-Light"
 MARGIN = 40
 PAGE_WIDTH = A4[0] - 2 * MARGIN
-TABLE_FONT_SIZE = 7.5
 CODE_WIDTH = 26
 VALUE_WIDTH = 62
 NAME_MIN_WIDTH = 110
-
-pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-_TITLE = ParagraphStyle("title", fontName=FONT, fontSize=15, leading=22, alignment=1, spaceAfter=6)
-_COVER = ParagraphStyle(
-    "cover", fontName=FONT, fontSize=22, leading=32, alignment=1, spaceBefore=180, spaceAfter=30
-)
-_HEAD = ParagraphStyle("head", fontName=FONT, fontSize=12, leading=18, spaceBefore=8, spaceAfter=4)
-_BODY = ParagraphStyle("body", fontName=FONT, fontSize=10, leading=16, wordWrap="CJK", firstLineIndent=20)
-_LEFT = ParagraphStyle("left", fontName=FONT, fontSize=9, leading=13)
-_RIGHT = ParagraphStyle("right", fontName=FONT, fontSize=9, leading=13, alignment=2)
-_CELL = ParagraphStyle("cell", fontName=FONT, fontSize=TABLE_FONT_SIZE, leading=9.5, wordWrap="CJK")
-_HCELL = ParagraphStyle("hcell", parent=_CELL, alignment=1)
-
-TABLE_TITLES = {
-    1: "部门财务收支预算总表",
-    2: "部门收入预算总表",
-    3: "部门支出预算总表",
-    4: "部门财政拨款收支预算总表",
-    5: "部门一般公共预算支出功能分类预算表",
-    6: "部门政府性基金预算支出功能分类预算表",
-    7: "部门国有资本经营预算支出功能分类预算表",
-    8: "部门一般公共预算基本支出部门预算经济分类预算表",
-    9: "部门“三公”经费和机关运行经费预算表",
-}
-# Income columns of table 2 and rows of table 1, per style; the last one takes other income.
-INCOME_STYLES = {
-    "repeat": (
-        ["教育收费收入", "单位资金", "动用历年结转结余", "其他资金"],
-        ["1. 一般公共预算", "2. 政府性基金预算", "3. 国有资本经营预算"],
-    ),
-    "child_only": (
-        ["事业收入", "经营收入", "上级补助收入", "其他收入"],
-        ["1. 一般公共预算资金", "2. 政府性基金", "3. 国有资本经营"],
-    ),
-    "fused": (
-        ["事业收入", "事业单位经营收入", "其他收入"],
-        ["1、一般公共预算资金", "2、政府性基金", "3. 国有资本经营预算"],
-    ),
-}
-PURPOSES = {
-    "208": "单位基本养老保险缴费支出和单位职业年金缴费支出",
-    "210": "单位职工基本医疗保险缴费",
-    "221": "按规定为职工缴纳的住房公积金",
-}
 
 
 # --- figures --------------------------------------------------------------------------------
@@ -89,20 +42,15 @@ def _fmt(d: Disclosure, yuan: Decimal, unit: str | None = None, zero: str = "") 
     return f"{value:,.2f}" if d.comma else f"{value:.2f}"
 
 
-def _wan(yuan: Decimal) -> str:
-    """A narrative 万元 figure: two decimals, trailing zeros kept as most documents print them."""
-    return f"{to_wan(yuan):f}"
-
-
 # --- grids ------------------------------------------------------------------------------------
 
 
 def _grid(header: list[list], body: list[list], widths: list[float], spans: list, right_from: int) -> Table:
     """A ruled table; header cells wrap and centre, figures (columns ≥ ``right_from``) align right."""
-    wrap = [[Paragraph(c, _HCELL) if isinstance(c, str) and c else c for c in row] for row in header]
+    wrap = [[Paragraph(c, HCELL) if isinstance(c, str) and c else c for c in row] for row in header]
     rows = [
         [
-            Paragraph(c, _CELL) if isinstance(c, str) and j < right_from and len(c) > 6 else c
+            Paragraph(c, CELL) if isinstance(c, str) and j < right_from and len(c) > 6 else c
             for j, c in enumerate(r)
         ]
         for r in body
@@ -126,11 +74,12 @@ def _name_width(n_codes: int, n_values: int) -> float:
 
 
 def _classified(
-    d: Disclosure, group: str, labels: list[str], values, rows_of, economic: bool = False
+    d: Disclosure, no: int, group: str, labels: list[str], rows_of, economic: bool = False
 ) -> Table:
     """Tables 2/3/5 (functional) and 8 (economic): header, hierarchy rows, 合计 row, per layout.
 
-    ``rows_of`` is a list of (code, name, [figures]) leaves; parents are summed here.
+    ``rows_of`` is a list of (code, name, [figures]) leaves; parents are summed here, from the
+    true figures, so a row in ``d.misprints`` breaks the identities around it as a publisher's does.
     """
     layout = d.layout
     levels = 2 if economic else 3
@@ -176,7 +125,7 @@ def _classified(
     total_row = [_fmt(d, v) for v in total]
     for code in sorted(sums):
         lei, kuan, xiang = code[:3], code[3:5], code[5:7]
-        figures = [_fmt(d, v) for v in sums[code]]
+        figures = [_fmt(d, v) for v in d.misprints.get((no, code), sums[code])]
         name = names[code]
         if layout == "repeat":
             codes = [lei, kuan, xiang][:nc]
@@ -318,136 +267,21 @@ def _table9(d: Disclosure) -> Table:
 
 
 def _table_page(d: Disclosure, no: int, grid: Table, unit: str, note: str | None = None) -> list:
-    story = [Paragraph(f"{d.year}年{TABLE_TITLES[no]}", _TITLE)]
+    story = [Paragraph(f"{d.year}年{table_title(d, no)}", TITLE)]
     if d.layout == "child_only":
         story += [
-            Paragraph(f"部门预算0{no}表", _RIGHT),
-            Paragraph(f"编报单位:{d.department}", _LEFT),
-            Paragraph(f"单位:{unit}", _RIGHT),
+            Paragraph(f"{d.whose}预算0{no}表", RIGHT),
+            Paragraph(f"编报单位:{d.department}", LEFT),
+            Paragraph(f"单位:{unit}", RIGHT),
         ]
     elif d.layout == "fused":
-        story += [Paragraph(f"编制部门：{d.department}", _LEFT), Paragraph(f"单位：{unit}", _RIGHT)]
+        story += [Paragraph(f"编制{d.whose}：{d.department}", LEFT), Paragraph(f"单位：{unit}", RIGHT)]
     else:
-        story += [Paragraph(f"单位：{unit}", _LEFT)]
+        story += [Paragraph(f"单位：{unit}", LEFT)]
     story += [Spacer(1, 4), grid]
     if note:
-        story += [Spacer(1, 6), Paragraph(note, _LEFT)]
+        story += [Spacer(1, 6), Paragraph(note, LEFT)]
     return story + [PageBreak()]
-
-
-def _change(change: Decimal) -> str:
-    if change > 0:
-        return f"比上年预算增加{_wan(change)}万元"
-    if change < 0:
-        return f"比上年预算减少{_wan(-change)}万元"
-    return "与上年预算持平"
-
-
-def _narrative(d: Disclosure) -> list:
-    other_label = INCOME_STYLES[d.layout][0][-1]
-    T, F, B, P = d.total, d.fiscal, d.basic, d.project
-    paras = [
-        (
-            f"{d.year}年，本部门收入预算{_wan(T)}万元，{_change(d.change)}，其中：财政拨款收入{_wan(F)}万元；"
-            f"{other_label}{_wan(d.other_income)}万元。"
-        ),
-        (
-            f"支出预算{_wan(T)}万元，{_change(d.change)}，其中：基本支出{_wan(B)}万元，项目支出{_wan(P)}万元。"
-            f"财政拨款支出预算{_wan(F)}万元。财政拨款支出预算中，一般公共预算拨款支出预算{_wan(F)}万元；"
-            "政府性基金预算拨款支出预算0万元；国有资本经营预算拨款支出预算为0万元。财政拨款支出主要内容如下："
-        ),
-    ]
-    for k, (code, amount) in enumerate(d.class_totals(fiscal_only=True).items(), start=1):
-        purpose = PURPOSES.get(code, "本部门履行职能的人员经费、公用经费和项目支出")
-        paras.append(f"{k}、“{cat.CLASSES[code]}”科目{_wan(amount)}万元，主要用于：{purpose}。")
-    return [Paragraph(f"{d.year}年部门预算编制说明", _TITLE)] + [Paragraph(p, _BODY) for p in paras]
-
-
-def _other_notes(d: Disclosure) -> list:
-    tp = d.three_public
-    vehicle = tp["vehicle_purchase"] + tp["vehicle_operation"]
-    admin = (
-        f"{d.year}年本部门机关运行经费预算{_wan(d.admin_cost)}万元。"
-        if d.admin_cost
-        else f"{d.year}年本部门无机关运行经费。"
-    )
-    project_total = sum((a for _, a in d.projects), Decimal(0))
-    paras = [
-        (
-            "一、“三公”经费预算情况说明",
-            (
-                f"{d.year}年“三公”经费预算数为{_wan(d.three_public_total)}万元。其中："
-                f"（一）因公出国（境）费{_wan(tp['outbound'])}万元。（二）公务用车购置及运行费{_wan(vehicle)}万元，其中："
-                f"公务用车购置费{_wan(tp['vehicle_purchase'])}万元，公务用车运行费{_wan(tp['vehicle_operation'])}万元。"
-                f"（三）公务接待费{_wan(tp['reception'])}万元。"
-            ),
-        ),
-        ("二、机关运行经费预算", admin),
-        (
-            "三、绩效目标设置情况",
-            (
-                f"按照本区预算绩效管理工作的总体要求，本部门开展了{d.year}年项目预算绩效目标编报工作，"
-                f"编报绩效目标的项目{len(d.projects)}个，涉及项目预算资金{_wan(project_total)}万元。"
-            ),
-        ),
-    ]
-    story = [Paragraph("其他相关情况说明", _TITLE)]
-    for head, text in paras:
-        story += [Paragraph(head, _HEAD), Paragraph(text, _BODY)]
-    return story + [PageBreak()]
-
-
-def _projects(d: Disclosure) -> list:
-    """One 项目经费情况说明 per project, each on its own page (the corpus's seven headings)."""
-    story: list = []
-    for name, amount in d.projects:
-        sections = [
-            ("一、项目概述", f"{name}是本部门为履行职能、完成年度工作任务安排的项目，保障相关工作有序开展。"),
-            ("二、立项依据", "根据区政府有关工作部署及本部门年度工作计划。"),
-            ("三、实施主体", d.department),
-            ("四、实施方案", "按照年度工作计划分阶段组织实施，加强过程管理和资金监管。"),
-            ("五、实施周期", f"{d.year}年1月1日至{d.year}年12月31日"),
-            ("六、年度预算安排", f"该项目年度财政资金预算安排{_wan(amount)}万元。"),
-            ("七、绩效目标", "（包括总目标、年度目标、绩效指标等）"),
-        ]
-        story.append(Paragraph(f"{name}项目经费情况说明", _TITLE))
-        for head, text in sections:
-            story += [Paragraph(head, _HEAD), Paragraph(text, _BODY)]
-        story.append(PageBreak())
-    return story
-
-
-def _front(d: Disclosure) -> list:
-    if d.town:
-        cover = f"上海市{d.district}{d.town} {d.year} 年部门预算"
-    else:
-        cover = f"{d.district} {d.year} 年区级部门预算"
-    toc = ["一、部门主要职能", "二、部门机构设置", "三、名词解释", "四、部门预算编制说明", "五、部门预算表"]
-    toc += [f"{no}. {d.year}年{TABLE_TITLES[no]}" for no in range(1, 10)]
-    toc += ["六、其他相关情况说明", "七、项目经费情况说明"]
-    short = d.department.removeprefix("上海市")
-    return [
-        Paragraph(cover, _COVER),
-        Paragraph(f"预算主管部门：{d.department}", _TITLE),
-        PageBreak(),
-        Paragraph("目 录", _TITLE),
-        *[Paragraph(t, _LEFT) for t in toc],
-        PageBreak(),
-        Paragraph(f"{short}主要职能", _TITLE),
-        Paragraph(
-            f"{d.department}按照职责分工，负责本辖区相关领域的组织实施、监督管理和公共服务工作。", _BODY
-        ),
-        Paragraph(f"{short}机构设置", _TITLE),
-        Paragraph(f"{d.department}部门预算是包括本部及下属预算单位的综合收支计划。", _BODY),
-        Paragraph("名词解释", _TITLE),
-        Paragraph(
-            "财政拨款收入：指本级财政当年拨付的资金。基本支出预算：指为保障机构正常运转、完成日常工作任务"
-            "而编制的年度支出计划，包括人员经费和公用经费。项目支出预算：指为完成特定行政工作任务或事业发展目标，"
-            "在基本支出之外编制的年度支出计划。",
-            _BODY,
-        ),
-        PageBreak(),
-    ]
 
 
 def _footer(canvas, doc) -> None:
@@ -473,29 +307,29 @@ def render_pdf(d: Disclosure, path: Path) -> None:
     t5 = [(c, n, [i.basic + i.project_fiscal, i.basic, i.project_fiscal]) for c, n, i in fiscal_items]
     t8 = [(e.code, e.name, [e.personnel + e.public, e.personnel, e.public]) for e in d.economic]
     split = ["合计", "基本支出", "项目支出"]
-    story = _front(d) + _narrative(d) + [PageBreak()]
+    story = front_pages(d) + narrative_pages(d) + [PageBreak()]
     story += _table_page(d, 1, _table1(d), d.unit)
-    story += _table_page(d, 2, _classified(d, "收入预算", t2_labels, None, t2), d.unit)
-    story += _table_page(d, 3, _classified(d, "支出预算", split, None, t3), d.unit)
+    story += _table_page(d, 2, _classified(d, 2, "收入预算", t2_labels, t2), d.unit)
+    story += _table_page(d, 3, _classified(d, 3, "支出预算", split, t3), d.unit)
     story += _table_page(d, 4, _table4(d), d.unit)
-    story += _table_page(d, 5, _classified(d, "一般公共预算支出", split, None, t5), d.unit)
+    story += _table_page(d, 5, _classified(d, 5, "一般公共预算支出", split, t5), d.unit)
     story += _table_page(
         d,
         6,
         _empty_functional(d, "政府性基金预算支出"),
         d.unit,
-        f"注：本部门{d.year}年无政府性基金预算支出，故本表无数据。",
+        f"注：本{d.whose}{d.year}年无政府性基金预算支出，故本表无数据。",
     )
     story += _table_page(
         d,
         7,
         _empty_functional(d, "国有资本经营预算支出"),
         d.unit,
-        f"注：本部门{d.year}年无国有资本经营预算支出，故本表无数据。",
+        f"注：本{d.whose}{d.year}年无国有资本经营预算支出，故本表无数据。",
     )
-    story += _table_page(d, 8, _classified(d, "一般公共预算基本支出", split, None, t8, economic=True), d.unit)
+    story += _table_page(d, 8, _classified(d, 8, "一般公共预算基本支出", split, t8, economic=True), d.unit)
     story += _table_page(d, 9, _table9(d), "万元")
-    story += _other_notes(d) + _projects(d)
+    story += other_notes_pages(d) + project_pages(d)
     doc = SimpleDocTemplate(
         str(path),
         pagesize=A4,
@@ -504,7 +338,7 @@ def render_pdf(d: Disclosure, path: Path) -> None:
         topMargin=MARGIN,
         bottomMargin=MARGIN,
         invariant=1,
-        title=f"{d.department}{d.year}年部门预算",
+        title=f"{d.department}{d.year}年{d.whose}预算",
         author=d.department,
     )
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)

@@ -358,6 +358,8 @@ def render(res: dict[str, Any]) -> str:
     if gen:
         took = f"{gen['seconds']:.1f} s" if gen.get("seconds") else "(cached from an earlier run)"
         out += ["", f"#### Generating the corpus: {gen['documents']} documents in {took}"]
+    if res.get("layouts"):
+        out += _layouts(res["layouts"])
     if res.get("profile_parse"):
         out += [
             "",
@@ -373,6 +375,22 @@ def render(res: dict[str, Any]) -> str:
             f"Raw results and logs: `{Path(res['run_dir']).relative_to(Path(res['run_dir']).parents[2])}`",
         ]
     return "\n".join(out) + "\n"
+
+
+def _layouts(section: dict[str, Any]) -> list[str]:
+    """The layout harness (bench/layouts): renders, and pass/fail per axis value."""
+    from bench.layouts.report import render_table
+
+    counts = {(axis, value): (p, f) for axis, value, p, f in section["per_axis_value"]}
+    failed = section["renders"] - section["passed"]
+    return [
+        "",
+        f"#### Layout harness ({section['matrix']} matrix, `python -m bench.layouts`)",
+        "",
+        f"{section['renders']} renders, {section['passed']} pass, {failed} fail ({section['seconds']:.0f} s).",
+        "",
+        render_table(counts),
+    ]
 
 
 def write_report(path: Path, generated: str) -> None:

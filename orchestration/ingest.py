@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import multiprocessing
 import os
 import signal
@@ -16,12 +17,13 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestration.parsing.source import PDF_SUFFIXES, TEXT_SUFFIXES
+from orchestration.parsing.model import _jsonable
+from orchestration.parsing.source import FORMAT_OF_SUFFIX
 from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, replace_rows
 
 __all__ = [
@@ -57,7 +59,7 @@ class RawFile:
     sha256: str
     path: str  # relative to the raw folder, POSIX separators
     size_bytes: int
-    format: str  # pdf | text | other
+    format: str  # pdf | text | xlsx | xls | docx | doc | html | other
     modified_at: datetime
 
 
@@ -70,12 +72,8 @@ def _sha256(path: Path) -> str:
 
 
 def _format_of(path: Path) -> str:
-    suffix = path.suffix.lower()
-    if suffix in PDF_SUFFIXES:
-        return "pdf"
-    if suffix in TEXT_SUFFIXES:
-        return "text"
-    return "other"
+    """The format the file's suffix names (the parser still decides by the bytes)."""
+    return FORMAT_OF_SUFFIX.get(path.suffix.lower(), "other")
 
 
 def scan_raw(root: Path) -> list[RawFile]:
@@ -176,6 +174,8 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "level": meta.level,
                 "kind": meta.kind,
                 "fiscal_year": meta.fiscal_year,
+                "parent_department": meta.parent_department,
+                "reader": meta.reader,
                 "parser_version": PARSER_VERSION,
                 "parsed_at": now,
             }
@@ -207,6 +207,8 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "unit": c.unit,
                 "page": c.page,
                 "line": c.line,
+                "source": c.source,
+                "confidence": c.confidence,
             }
             for i, c in enumerate(doc.cells)
         ],
@@ -221,6 +223,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "unit": n.unit,
                 "page": n.page,
                 "line": n.line,
+                "scope": n.scope,
             }
             for i, n in enumerate(doc.narrative)
         ],
@@ -240,6 +243,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
                 "period": p.period,
                 "page": p.page,
                 "line": p.line,
+                "amounts": json.dumps(_jsonable([asdict(a) for a in p.amounts]), ensure_ascii=False),
             }
         )
         rows["indicators"].extend(

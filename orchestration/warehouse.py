@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 # Bump when the parser's output changes, so stored parses are redone.
-PARSER_VERSION = "0.1.0"
+PARSER_VERSION = "0.4.0"
 
 LANDING_DDL = """
 create schema if not exists landing;
@@ -53,7 +53,7 @@ create table if not exists landing.raw_files (
     sha256 varchar not null,
     path varchar not null,          -- relative to the raw folder
     size_bytes bigint not null,
-    format varchar not null,        -- pdf | text | other
+    format varchar not null,        -- pdf | text | xlsx | xls | docx | doc | html | other
     modified_at timestamp,
     seen_at timestamp not null,
     primary key (sha256, path)
@@ -70,8 +70,12 @@ create table if not exists landing.documents (
     kind varchar,
     fiscal_year integer,
     parser_version varchar not null,
-    parsed_at timestamp not null
+    parsed_at timestamp not null,
+    parent_department varchar,      -- 预算主管部门 of a unit budget (单位预算), when printed
+    reader varchar                  -- what the figures were read from (see landing.cells.source)
 );
+-- warehouses created before the parser read a unit's 预算主管部门 (parser 0.2.0)
+alter table landing.documents add column if not exists parent_department varchar;
 create table if not exists landing.tables (
     sha256 varchar not null,
     table_no integer not null,
@@ -94,7 +98,10 @@ create table if not exists landing.cells (
     printed varchar,
     unit varchar,
     page integer,
-    line integer
+    line integer,
+    source varchar,                 -- what the figure was read from: text_layer | text_extraction |
+                                    -- spreadsheet | word | html | ocr
+    confidence double               -- 1 for a figure read exactly; OCR's recognition score for a scan
 );
 create table if not exists landing.narrative (
     sha256 varchar not null,
@@ -105,7 +112,8 @@ create table if not exists landing.narrative (
     printed varchar,
     unit varchar,
     page integer,
-    line integer
+    line integer,
+    scope varchar                   -- the funds a subject's figure counts (narrative.py)
 );
 create table if not exists landing.projects (
     sha256 varchar not null,
@@ -116,7 +124,8 @@ create table if not exists landing.projects (
     implementing_unit varchar,
     period varchar,
     page integer,
-    line integer
+    line integer,
+    amounts varchar                 -- JSON list of the project's ProjectAmount (funding, sub-projects)
 );
 create table if not exists landing.indicators (
     sha256 varchar not null,
@@ -161,6 +170,12 @@ create table if not exists landing.held_back (
     parser_version varchar,
     held_at timestamp not null
 );
+-- Columns added after the first release: a warehouse built before gets them here.
+alter table landing.documents add column if not exists reader varchar;
+alter table landing.cells add column if not exists source varchar;
+alter table landing.cells add column if not exists confidence double;
+alter table landing.narrative add column if not exists scope varchar;
+alter table landing.projects add column if not exists amounts varchar;
 """
 
 # Tables holding one document's parse, keyed by sha256.

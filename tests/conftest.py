@@ -14,12 +14,14 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 EMBEDDED_RAW = REPO / "raw"
+CORPUS_GLOBS = (("text", "*.txt"), ("pdf", "*.pdf"), ("real", "*.pdf"), ("city", "*.pdf"))
 
 
 def corpus_files() -> list[Path]:
-    """The 17 corpus files: 4 texts, 4 rebuilt PDFs, 5 real PDFs (read from ../shared, never copied)."""
-    files = sorted(CORPUS.glob("text/*.txt")) + sorted(CORPUS.glob("pdf/*.pdf")) + sorted(CORPUS.glob("real/*.pdf"))
-    assert len(files) == 13, f"expected the 13 corpus files under {CORPUS}, found {len(files)}"
+    """The 21 corpus files: 4 texts, 4 rebuilt PDFs, 5 real PDFs, 8 real city unit budgets (read from
+    ../shared, never copied)."""
+    files = [f for sub, pattern in CORPUS_GLOBS for f in sorted(CORPUS.glob(f"{sub}/{pattern}"))]
+    assert len(files) == 21, f"expected the 21 corpus files under {CORPUS}, found {len(files)}"
     return files
 
 

@@ -4,7 +4,8 @@
 arithmetic: a broken identity is reported with both figures, never blocks) for the documents
 parsed since their last check, a batch at a time (``quality.store``); dbt turns it into
 ``fact_check_result``; ``quality_report`` renders ``<warehouse dir>/quality_report.html`` from it.
-One WARN asset check per identity says in the run which documents break it.
+One WARN asset check per identity, on ``fact_check_result``, says in the run which disclosures break
+it: it reads the file selected for each disclosure only, so a finding counts once, not once per file.
 """
 
 import time
@@ -18,6 +19,7 @@ from orchestration.quality.identities import CHECKS
 from orchestration.warehouse import warehouse_lock
 
 CHECK_RESULTS_KEY = landing_key("check_results")
+FACT_CHECK_RESULT_KEY = dg.AssetKey("fact_check_result")
 # Findings listed in the metadata of one WARN check (the mart and the report hold them all).
 METADATA_FINDINGS = 50
 # Findings listed in the metadata of the check_results materialization.
@@ -29,7 +31,7 @@ CHECK_BATCH_DOCUMENTS = 100
 @dg.asset(
     key=CHECK_RESULTS_KEY,
     group_name="staging",
-    deps=[landing_key(t) for t in ("documents", "tables", "cells", "narrative")],
+    deps=[landing_key(t) for t in ("documents", "tables", "cells", "narrative", "projects")],
     kinds={"python", "duckdb"},
     description="Outcome of every reported identity check per document (pass, fail, not_applicable, "
     "insufficient_data) with both figures, difference, rounding allowance and pages, in landing.check_results.",
@@ -102,29 +104,29 @@ def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
-            name=check.name, asset=CHECK_RESULTS_KEY, blocking=False, description=check.description
+            name=check.name, asset=FACT_CHECK_RESULT_KEY, blocking=False, description=check.description
         )
         for check in CHECKS
     ],
     can_subset=True,
 )
 def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
-    """One WARN result per identity: failed when some document's printed figures break it."""
+    """One WARN result per identity: failed when some disclosure's printed figures break it."""
+    selected_only = "where is_selected"  # the file chosen for each disclosure: a finding once, not per file
     with warehouse.connect(read_only=True) as con:
         counts: dict[str, Counter] = {}
         for name, outcome, n in con.execute(
-            "select check_name, outcome, count(*) from landing.check_results group by 1, 2"
+            f"select check_name, outcome, count(*) from marts.fact_check_result {selected_only} group by 1, 2"
         ).fetchall():
             counts.setdefault(name, Counter())[outcome] = n
         # only the fails reach Python: counts come from SQL, however large the warehouse
         failures = con.execute(
-            """
-            select r.check_name, d.source_file, r.table_no, r.subject, r.column_label,
-                   cast(r.figure_a as varchar), cast(r.figure_b as varchar), cast(r.difference as varchar),
-                   coalesce(r.pages, r.lines)
-            from landing.check_results r left join landing.documents d using (sha256)
-            where r.outcome = 'fail'
-            order by d.source_file, r.seq
+            f"""
+            select check_name, source_file, table_no, subject, column_label,
+                   cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar),
+                   cast(difference_yuan as varchar), coalesce(page_list, line_list)
+            from marts.fact_check_result {selected_only} and outcome = 'fail'
+            order by source_file, result_seq
             """
         ).fetchall()
     selected = {key.name for key in context.selected_asset_check_keys}
@@ -133,11 +135,11 @@ def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Wareh
         failed = [r[1:] for r in failures if r[0] == check.name]
         documents = sorted({r[0] for r in failed})
         yield dg.AssetCheckResult(
-            asset_key=CHECK_RESULTS_KEY,
+            asset_key=FACT_CHECK_RESULT_KEY,
             check_name=check.name,
             passed=not failed,
             severity=dg.AssetCheckSeverity.WARN,
-            description=f"{len(failed)} publisher inconsistencies in {len(documents)} documents"
+            description=f"{len(failed)} publisher inconsistencies in {len(documents)} disclosures"
             if failed
             else f"holds wherever it could be compared ({outcomes.get('pass', 0)} comparisons)",
             metadata={

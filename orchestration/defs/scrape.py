@@ -10,14 +10,19 @@ put the files there (a scrape, or a person copying PDFs in).
 import hashlib
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import dagster as dg
 
 from orchestration.defs.jobs import MAIN_SELECTION
 from orchestration.defs.resources import RawStore, Warehouse
-from orchestration.scraping import CrawlReport, crawl_source, load_registry
+from orchestration.scraping import Source, crawl_source, load_registry
 from orchestration.scraping.manifest import MANIFEST_NAME
+from orchestration.scraping.progress import LogProgress
 from orchestration.scraping.store import PART_SUFFIX
+
+if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
+    from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
 __all__ = ["build_scrape_defs", "defs", "raw_folder_fingerprint"]
 
@@ -25,7 +30,6 @@ TIMEZONE = "Asia/Shanghai"
 WEEKLY_CRON = "0 3 * 2-4 1"  # Mondays 03:00, February to April: the budget season
 MONTHLY_CRON = "0 3 1 1,5-12 *"  # the 1st at 03:00, the rest of the year: late corrections
 SENSOR_INTERVAL_SECONDS = 120
-LOG_EVERY_FILES = 10  # progress line in the run log every this many files
 REFRESH_JOB = "scheduled_refresh"
 PARSE_JOB = "parse_new_raw_files"
 
@@ -49,34 +53,11 @@ def raw_folder_fingerprint(root: Path) -> tuple[str, int]:
     return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest(), len(entries)
 
 
-def _metadata(report: CrawlReport) -> dict:
-    return {
-        "files_found": report.files_found,
-        "files_fetched": report.files_fetched,
-        "files_skipped": report.files_skipped,
-        "files_rejected": report.files_rejected,
-        "pages_rejected": report.pages_rejected,
-        "listing_pages": report.listing_pages,
-        "posts_matched": report.posts_matched,
-        "requests": report.requests,
-        "bytes_downloaded": report.bytes_downloaded,
-        "elapsed_seconds": round(report.elapsed_seconds, 3),
-        "rejections": dg.MetadataValue.json(dict(report.rejections)),
-        "stopped_by": report.stopped_by or "",
-        "crawl_id": report.crawl_id,
-    }
-
-
-def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions:
-    """The scraping definitions for a registry file (the shipped ``sources.yml`` by default)."""
-    sources = load_registry(registry_path)
-    enabled = [name for name, source in sources.items() if source.enabled]
-    partitions = dg.StaticPartitionsDefinition(list(sources))
-
+def _scraped_files_asset(sources: dict[str, Source]) -> dg.AssetsDefinition:
     @dg.asset(
         name="scraped_files",
         group_name="raw",
-        partitions_def=partitions,
+        partitions_def=dg.StaticPartitionsDefinition(list(sources)),
         kinds={"python"},
         description="Budget attachments crawled from one disclosure portal into <raw>/scraped/<sha256>.<ext>, "
         "with every fetch in <raw>/scraped/manifest.jsonl and the warehouse table raw_scrape_manifest.",
@@ -87,35 +68,17 @@ def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions
         source = sources[context.partition_key]
         if not source.enabled:
             context.log.warning(f"source {source.name} is disabled in sources.yml; crawling it as asked")
-        context.log.info(f"crawling {source.name} from {', '.join(source.start_urls)}")
-        logged = {"files": 0}
-
-        def progress(event: str, report: CrawlReport) -> None:
-            done = report.files_fetched + report.files_skipped + report.files_rejected
-            if event == "listing":
-                context.log.info(f"listing page {report.listing_pages} read")
-            elif event == "posts":
-                context.log.info(f"{report.posts_matched} budget posts of {report.posts_seen} found")
-            elif event == "file" and done - logged["files"] >= LOG_EVERY_FILES:
-                logged["files"] = done
-                context.log.info(
-                    f"files {done}/{report.files_found}: fetched {report.files_fetched}, "
-                    f"skipped {report.files_skipped}, rejected {report.files_rejected}"
-                )
-
-        report = crawl_source(source, raw_store.root, warehouse.file, progress=progress)
+        report = crawl_source(source, raw_store.root, warehouse.file, progress=LogProgress(context.log.info))
         context.log.info(f"crawl done: {json.dumps(report.summary(), ensure_ascii=False)}")
         if report.failed:
-            raise dg.Failure(description=f"{source.name}: {report.failure}", metadata=_metadata(report))
-        return dg.MaterializeResult(metadata=_metadata(report))
+            raise dg.Failure(description=f"{source.name}: {report.failure}", metadata=report.metadata())
+        return dg.MaterializeResult(metadata=report.metadata())
 
-    refresh = dg.define_asset_job(
-        REFRESH_JOB,
-        selection=dg.AssetSelection.assets("scraped_files").downstream(),
-        description="Scrape one source, then rebuild everything downstream of the scraped files.",
-    )
+    return scraped_files
 
-    def _requests(context: dg.ScheduleEvaluationContext):
+
+def _refresh_schedules(enabled: list[str], refresh: "UnresolvedAssetJobDefinition") -> list:
+    def requests(context: dg.ScheduleEvaluationContext):
         if not enabled:
             yield dg.SkipReason("no source is enabled in sources.yml")
             return
@@ -123,29 +86,28 @@ def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions
         for name in enabled:
             yield dg.RunRequest(run_key=f"{name}-{stamp}", partition_key=name)
 
-    weekly = dg.ScheduleDefinition(
-        name="scrape_weekly_budget_season",
-        cron_schedule=WEEKLY_CRON,
-        execution_timezone=TIMEZONE,
-        job=refresh,
-        execution_fn=_requests,
-        description="Feb–Apr, when budgets are posted: every Monday, one run per enabled source.",
+    seasons = (
+        ("scrape_weekly_budget_season", WEEKLY_CRON, "Feb–Apr, when budgets are posted: every Monday"),
+        (
+            "scrape_monthly_off_season",
+            MONTHLY_CRON,
+            "May–Jan: on the 1st of each month, for late corrections",
+        ),
     )
-    monthly = dg.ScheduleDefinition(
-        name="scrape_monthly_off_season",
-        cron_schedule=MONTHLY_CRON,
-        execution_timezone=TIMEZONE,
-        job=refresh,
-        execution_fn=_requests,
-        description="May–Jan: on the 1st of each month, for late corrections.",
-    )
+    return [
+        dg.ScheduleDefinition(
+            name=name,
+            cron_schedule=cron,
+            execution_timezone=TIMEZONE,
+            job=refresh,
+            execution_fn=requests,
+            description=f"{when}, one run per enabled source.",
+        )
+        for name, cron, when in seasons
+    ]
 
-    parse_job = dg.define_asset_job(
-        PARSE_JOB,
-        selection=MAIN_SELECTION,
-        description="Parse the raw folder and rebuild everything downstream.",
-    )
 
+def _new_raw_files_sensor(parse_job: "UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
     @dg.sensor(job=parse_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS)
     def new_raw_files_sensor(context: dg.SensorEvaluationContext, raw_store: RawStore):
         """Start a parsing run when the set of raw files (by path, size, mtime) changes."""
@@ -157,11 +119,27 @@ def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions
             return dg.SkipReason("raw folder is empty")
         return dg.RunRequest(run_key=digest, tags={"raw_files": str(count)})
 
+    return new_raw_files_sensor
+
+
+def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions:
+    """The scraping definitions for a registry file (the shipped ``sources.yml`` by default)."""
+    sources = load_registry(registry_path)
+    refresh = dg.define_asset_job(
+        REFRESH_JOB,
+        selection=dg.AssetSelection.assets("scraped_files").downstream(),
+        description="Scrape one source, then rebuild everything downstream of the scraped files.",
+    )
+    parse_job = dg.define_asset_job(
+        PARSE_JOB,
+        selection=MAIN_SELECTION,
+        description="Parse the raw folder and rebuild everything downstream.",
+    )
     return dg.Definitions(
-        assets=[scraped_files],
+        assets=[_scraped_files_asset(sources)],
         jobs=[refresh, parse_job],
-        schedules=[weekly, monthly],
-        sensors=[new_raw_files_sensor],
+        schedules=_refresh_schedules([name for name, s in sources.items() if s.enabled], refresh),
+        sensors=[_new_raw_files_sensor(parse_job)],
     )
 
 

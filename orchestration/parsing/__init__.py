@@ -1,7 +1,8 @@
 """Budget-disclosure parser: a plain library, no Dagster import.
 
-``parse_document(path)`` reads a PDF (text layer via pdfplumber) or a text extraction
-and returns a ``ParsedDocument``; a file it cannot read raises ``ParseError``.
+``parse_document(path)`` reads a PDF (text layer via pdfplumber, or OCR for a scan), a text
+extraction, a spreadsheet (.xlsx, .xls), a Word document (.docx, .doc) or an HTML table page and
+returns a ``ParsedDocument``; a file it cannot read raises ``ParseError``.
 """
 
 from __future__ import annotations
@@ -41,8 +42,14 @@ def parse_document(path: str | Path) -> ParsedDocument:
 
     with open_source(path) as source:
         meta = metadata.extract(source)
-        found_tables, cells = tables.extract(source)
-        doc = ParsedDocument(document=meta, tables=found_tables, cells=cells)
+        found_tables, cells, problems = tables.read_tables(source)
+        doc = ParsedDocument(document=meta, tables=found_tables, cells=cells, problems=problems)
         doc.narrative = narrative.extract(source)
         doc.projects = projects.extract(source)
+        if source.reader == "ocr":  # nothing read by OCR is loaded unless the tables confirm it
+            from .ocr_verify import confirmed_narrative, verify_ocr
+
+            doc.problems += verify_ocr(doc)
+            doc.narrative = confirmed_narrative(doc)
+            doc.projects = []  # project texts and amounts: no identity can confirm them
     return doc

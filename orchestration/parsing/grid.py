@@ -14,6 +14,13 @@ class RawRow:
     line: int | None = None
     block: int = 0  # rows of one block share the header's column positions
     row: int = 0  # index in the grid's body
+    top: float | None = None  # the row's top on its PDF page
+    # page of a column's cell when it is not ``page`` (columns printed on pages of their own)
+    column_pages: dict[int, int] = field(default_factory=dict)
+
+    def page_of(self, column: int) -> int | None:
+        return self.column_pages.get(column, self.page)
+    confidence: list[float] | None = None  # per cell, for OCR'd rows (None: read exactly)
 
 
 @dataclass
@@ -32,7 +39,15 @@ class RawGrid:
     positional: bool = True
     col_spans: list[tuple[float, float]] | None = None  # columns of a horizontally ruled frame (PDF)
     col_edges: list[float] | None = None  # left edge of each column (PDF), to place continuation cells
+    # x-range of each column of a ruled grid (PDF): read a continuation whose frame pdfplumber misses
+    col_bounds: list[tuple[float, float]] | None = None
     note: str | None = None  # the printed note saying the table is empty, if any
+    # Where the table is printed: (page, top, bottom) of each PDF region it was read from, or
+    # (None, first line, last line) of a text extraction. Every figure printed there must be a cell.
+    regions: list[tuple[int | None, float, float]] = field(default_factory=list)
+    # Columns of another grid of the same table printed on pages of their own: no row labels,
+    # blank rows kept (they are rows of the table, placed by their order).
+    column_strip: bool = False
 
     @property
     def width(self) -> int:

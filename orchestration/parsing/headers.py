@@ -13,6 +13,7 @@ from .units import find_unit
 __all__ = [
     "CODE_LEVEL_WORDS",
     "EMPTY_NOTE_RE",
+    "STANDARD_LABELS",
     "TABLE_NAMES",
     "TABLE_TITLES",
     "Columns",
@@ -59,6 +60,62 @@ EMPTY_NOTE_RE = re.compile(r"本表无数据|本表为空|无数据")
 CODE_LEVEL_WORDS = {"类": 0, "款": 1, "项": 2}
 # Words of a header row; any of them in a grid's header confirms it is one of the nine tables.
 HEADER_WORDS = ("合计", "预算数", "小计", "基本支出", "项目支出", "人员经费", "公用经费", "科目")
+# Header labels of the national template, whole. Where geometry cannot tell a label wrapped over two
+# lines from a parent printed over its only child (a column printed on a page of its own), a line that
+# already is one of these is not joined to the line below it.
+STANDARD_LABELS = frozenset(
+    {
+        # parents
+        "本年收入",
+        "本年支出",
+        "收入预算",
+        "支出预算",
+        "财政拨款支出",
+        "一般公共预算支出",
+        "政府性基金预算支出",
+        "国有资本经营预算支出",
+        "一般公共预算基本支出",
+        "“三公”经费预算数",
+        "公务用车购置及运行费",
+        "功能分类科目编码",
+        "经济分类科目编码",
+        "科目编码",
+        # leaves
+        "项目",
+        "预算数",
+        "合计",
+        "小计",
+        "基本支出",
+        "项目支出",
+        "人员经费",
+        "公用经费",
+        "财政拨款收入",
+        "一般公共预算",
+        "政府性基金预算",
+        "国有资本经营预算",
+        "事业收入",
+        "事业单位经营收入",
+        "其他收入",
+        "单位资金",
+        "教育收费收入",
+        "动用历年结转结余",
+        "上缴上级支出",
+        "对附属单位补助支出",
+        "事业单位经营支出",
+        "因公出国(境)费",
+        "公务接待费",
+        "购置费",
+        "运行费",
+        "机关运行经费",
+        "机关运行经费预算数",
+        "功能分类科目名称",
+        "经济分类科目名称",
+        "科目名称",
+        "类",
+        "款",
+        "项",
+    }
+)
 
 
 def clean_title(line: str) -> str:

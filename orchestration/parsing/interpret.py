@@ -6,6 +6,7 @@ them once the unit of each table is settled.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,13 +22,16 @@ from .codes import (
 )
 from .grid import RawGrid, RawRow
 from .headers import Columns, read_columns
-from .numbers import is_amount, normalise, parse_amount
+from .model import Problem
+from .numbers import is_amount, is_dash, is_unreadable_figure, normalise, parse_amount
 
-__all__ = ["Record", "interpret"]
+__all__ = ["LABEL_ROWS", "Record", "interpret"]
 
 # Tables whose rows carry economic codes (类 + 款) rather than functional ones (类 + 款 + 项).
 ECONOMIC_TABLES = {8}
 NOISE_CELLS = {"_", "__"}
+# Rows of a coded table that legitimately print no code.
+LABEL_ROWS = ("合计", "总计", "小计")
 
 
 @dataclass
@@ -49,8 +53,13 @@ def _cell(text: str | None) -> str:
     return "" if value in NOISE_CELLS else value
 
 
-def interpret(grid: RawGrid) -> list[Record]:
-    """Every printed figure of the grid as a record; blank cells give nothing."""
+def interpret(grid: RawGrid, problems: list[Problem] | None = None) -> list[Record]:
+    """Every printed figure of the grid as a record; blank cells give nothing.
+
+    A figure the grid prints but no record takes (a column with no label, a row the table cannot
+    place, a string no rule reads) and a coded table's row with no code that is not a total row
+    are added to ``problems``: never lost in silence."""
+    problems = problems if problems is not None else []
     width = grid.width
     cols = read_columns(grid.header, width, grid.table_no)
     # Pad every row to the grid's width; ``block`` keeps how many cells the row printed.
@@ -61,24 +70,56 @@ def interpret(grid: RawGrid) -> list[Record]:
             line=r.line,
             block=len(r.cells),
             row=i,
+            column_pages=r.column_pages,
         )
         for i, r in enumerate(grid.rows)
     ]
+    consumed: dict[int, list[str]] = {}
     if grid.table_no in (1, 4):
-        return _two_sided(grid, cols, rows)
-    if grid.table_no == 9:
-        return _single_row(grid, cols, rows)
-    return _classified(grid, cols, rows)
+        records = _two_sided(grid, cols, rows, consumed)
+    elif grid.table_no == 9:
+        records = _single_row(grid, cols, rows, consumed)
+    else:
+        records = _classified(grid, cols, rows, consumed, problems)
+    for rec in records:
+        consumed.setdefault(rec.row, []).append(rec.printed)
+    for row in rows:
+        _account(grid, row, consumed.get(row.row, []), problems)
+    return records
 
 
-def _record(grid: RawGrid, row: RawRow, section, code, name, column, printed) -> Record | None:
+def _account(grid: RawGrid, row: RawRow, consumed: list[str], problems: list[Problem]) -> None:
+    """Every figure-like cell of a row is a record's printed string or a code: else it is unread."""
+    left = Counter(consumed)
+    for text in row.cells:
+        if not text or is_dash(text) or not (is_amount(text) or is_unreadable_figure(text)):
+            continue
+        if left[text] > 0:
+            left[text] -= 1
+            continue
+        why = "cannot be read without guessing" if is_unreadable_figure(text) else "is in no labelled column"
+        problems.append(
+            Problem(
+                check="unread_figures",
+                message=f"table {grid.table_no}: {text!r} {why} (row: {' | '.join(c for c in row.cells if c)})",
+                table_no=grid.table_no,
+                page=row.page,
+                line=row.line,
+                printed=text,
+            )
+        )
+
+
+def _record(grid: RawGrid, cols: Columns, row: RawRow, section, code, name, j: int, printed) -> Record | None:
+    """The figure ``printed`` in column ``j`` of ``row``, or None when it prints none."""
     value = parse_amount(printed)
     if value is None:
         return None
-    return Record(grid.table_no, section, code, name, column, value, printed, row.page, row.line, row.row)
+    page = row.page_of(j)
+    return Record(grid.table_no, section, code, name, cols.leaf[j], value, printed, page, row.line, row.row)
 
 
-def _two_sided(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record]:
+def _two_sided(grid: RawGrid, cols: Columns, rows: list[RawRow], consumed) -> list[Record]:
     out: list[Record] = []
     for row in rows:
         for section, (label_col, value_cols) in cols.sections.items():
@@ -87,23 +128,23 @@ def _two_sided(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record]
                 continue
             name = clean_name(strip_ordinal(normalise(label)))
             for j in value_cols:
-                rec = _record(grid, row, section, None, name, cols.leaf[j], row.cells[j])
+                rec = _record(grid, cols, row, section, None, name, j, row.cells[j])
                 if rec:
                     out.append(rec)
     return out
 
 
-def _single_row(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record]:
+def _single_row(grid: RawGrid, cols: Columns, rows: list[RawRow], consumed) -> list[Record]:
     out: list[Record] = []
     for row in rows:  # one row of figures under a three-level header, no row label
         for j in cols.value_cols:
-            rec = _record(grid, row, None, None, "", cols.leaf[j], row.cells[j])
+            rec = _record(grid, cols, row, None, None, "", j, row.cells[j])
             if rec:
                 out.append(rec)
     return out
 
 
-def _classified(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record]:
+def _classified(grid: RawGrid, cols: Columns, rows: list[RawRow], consumed, problems) -> list[Record]:
     resolver = CodeResolver(max_level=LEVEL_KUAN if grid.table_no in ECONOMIC_TABLES else LEVEL_XIANG)
     out: list[Record] = []
     patterns: list[tuple[int, list[int]]] = []  # (figures printed, columns used) of rows read so far
@@ -121,9 +162,11 @@ def _classified(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record
             digits = cells[j].strip()
             if is_code(digits):
                 parts.append((cols.code_level.get(j), digits))
+                consumed.setdefault(row.row, []).append(cells[j])
             elif digits.isdigit() and len(digits) == 1 and cols.code_level.get(j, 0) > 0:
                 # "2" printed in a 款/项 column for "02" (a spreadsheet dropped the zero).
                 parts.append((cols.code_level[j], digits.zfill(2)))
+                consumed.setdefault(row.row, []).append(cells[j])
         if is_total_label(label):
             code, name = None, clean_name(label)
         else:
@@ -134,12 +177,24 @@ def _classified(grid: RawGrid, cols: Columns, rows: list[RawRow]) -> list[Record
         placed = _place_values(grid, cols, cells, label_idx, patterns, row.block)
         used = []
         for j, printed in placed:
-            rec = _record(grid, row, None, code, name, cols.leaf[j], printed)
+            rec = _record(grid, cols, row, None, code, name, j, printed)
             if rec:
                 out.append(rec)
                 used.append(j)
         if used:
             patterns.append((len(used), used))
+            if code is None and name not in LABEL_ROWS:
+                problems.append(
+                    Problem(
+                        check="unknown_row",
+                        message=f"table {grid.table_no}: row {label!r} prints figures but no code, "
+                        "and is no total row",
+                        table_no=grid.table_no,
+                        page=row.page,
+                        line=row.line,
+                        printed=cells[label_idx],
+                    )
+                )
     return out
 
 

@@ -19,6 +19,7 @@ __all__ = [
     "ParsedDocument",
     "Problem",
     "Project",
+    "ProjectAmount",
     "TableInfo",
 ]
 
@@ -27,7 +28,7 @@ __all__ = [
 class DocumentMeta:
     sha256: str
     source_file: str
-    format: str  # "pdf" | "text"
+    format: str  # "pdf" | "text" | "xlsx" | "xls" | "docx" | "doc" | "html"
     pages: int | None  # page count; None for a text extraction with no page breaks
     department: str | None = None  # full name as printed (预算主管部门 / 编制部门)
     district: str | None = None  # e.g. "闵行区"; None for a city-level document
@@ -35,6 +36,11 @@ class DocumentMeta:
     level: str | None = None  # "city" | "district" | "town"
     kind: str | None = None  # "department" (部门预算) | "unit" (单位预算)
     fiscal_year: int | None = None
+    # 预算主管部门 of a unit budget (单位预算) when the document prints it or its name shows it; else None
+    parent_department: str | None = None
+    # what the figures were read from: "text_layer" | "text_extraction" | "spreadsheet" | "word" |
+    # "html" | "ocr" (a scanned PDF)
+    reader: str = "text_layer"
 
 
 @dataclass
@@ -63,6 +69,8 @@ class Cell:
     page: int | None  # 1-based PDF page; None for text extractions (see ``line``)
     line: int | None = None  # 1-based line in a text extraction
     unit: str | None = None  # unit the printed string is in
+    source: str = "text_layer"  # what it was read from (DocumentMeta.reader)
+    confidence: float = 1.0  # 1 when read exactly; OCR's recognition score (0..1) for a scan
 
 
 @dataclass
@@ -70,10 +78,13 @@ class NarrativeFigure:
     text: str  # the phrase the figure was read from
     amount_yuan: Decimal
     page: int | None
-    key: str | None = None  # what it is: "income_total", "expense_total", "subject:208", ...
+    key: str | None = None  # what it is: "income_total", "expense_total", "subject:…", ... (narrative.py)
     printed: str | None = None
-    unit: str = "万元"
+    unit: str = "万元"  # "万元"; "%" for a rate or share and "个" for a count (amount_yuan holds the number)
     line: int | None = None
+    # the funds a subject's figure counts, from the heading above it: general_budget,
+    # general_budget_basic, gov_fund, state_capital, fiscal, all_funds; None when not said
+    scope: str | None = None
 
 
 @dataclass
@@ -82,6 +93,26 @@ class Indicator:
     level2: str | None  # 二级指标
     level3: str | None  # 三级指标
     target: str | None  # 指标值 as printed
+    page: int | None = None
+    line: int | None = None
+
+
+@dataclass
+class ProjectAmount:
+    """An amount a project prints besides its own: a funding source, a sub-project, its total.
+
+    ``role``: from the 绩效目标表, ``annual`` (年度资金申请总额 / 项目当年预算) and its sources
+    ``annual_fiscal`` (当年财政拨款), ``annual_carryover`` (上年结转), ``annual_other`` (其他资金);
+    ``total`` (项目资金总额 / 项目总预算) and ``total_fiscal`` / ``total_other``; ``component`` (a
+    sub-project of 项目当年投入资金构成); from the section's 年度预算安排, ``section_budget`` and its
+    ``section_source`` (资金来源…) or ``section_part`` (其中…, possibly some parts only).
+    """
+
+    role: str
+    label: str  # the label, or the sub-project's name, as printed (spaces removed)
+    amount_yuan: Decimal
+    printed: str
+    unit: str  # "元" | "万元"
     page: int | None = None
     line: int | None = None
 
@@ -96,6 +127,7 @@ class Project:
     period: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
     line: int | None = None
+    amounts: list[ProjectAmount] = field(default_factory=list)  # funding sources, sub-projects, totals
 
 
 @dataclass

@@ -1,29 +1,62 @@
-"""PDF reader: ruled tables found by pdfplumber, tied to the titles above them.
+"""PDF reader: the nine tables, each read from its region of the pages.
 
-Pages are scanned in order. A page is searched for tables only when its text holds a
-title of one of the nine tables, or when a table is still open from the page before
-(tables that run over pages, with or without a repeated header). A title page that
-lists several titles with no grid under each is a table of contents and is skipped.
+A page is cut into regions at the tables' titles: a title owns the page from its own line down to
+the next title (or the page's end), wherever the title sits — above the grid, inside the grid's
+own frame (many 单位预算 draw the title, 编制单位 and 单位 lines in the table's ruled frame), or
+mid-page after another table ends. What is above a page's first title continues the table left
+open by the page before. A title that names none of the nine tables (财政拨款支出预算表, a
+项目支出 table …) closes the open table and owns its region, which is not read.
+
+Each region is read by whatever draws its grid: pdfplumber's line strategy for a full grid,
+``pdf_rows`` for a frame of horizontal rules only or for columns aligned by whitespace alone.
+The lines of the preamble (title, 编制单位, 单位：元, 单位预算04表) are set aside wherever they
+are printed, and give the table its unit. A contents page (several titles, no grid) is skipped.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
+from .codes import is_code, is_total_label
 from .grid import RawGrid, RawRow
 from .headers import EMPTY_NOTE_RE, clean_title, find_titles, has_header_words, split_header
-from .pdf_rules import horizontal_rules, ruled_rows
+from .numbers import is_amount
+from .pdf_rows import RegionRows, horizontal_rules, read_word_table
 from .source import Page, Source
 from .units import find_unit
 
 __all__ = ["read_pdf_grids"]
 
-# A title sits above its table: allow this much overlap (points) for a title inside the frame.
-TITLE_TOLERANCE = 2.0
 # Tables that print a single row never run over a page.
 SINGLE_PAGE_TABLES = {9}
 # Two column edges closer than this (points) are the same edge.
 EDGE_TOLERANCE = 3.0
+# A region starts this far (points) above its title's line, so the title's glyphs are inside it.
+TITLE_MARGIN = 1.0
+# A line naming a table that is not one of the nine: it ends the table above it.
+_OTHER_TITLE = re.compile(
+    r"^(?:\d{1,2}\s*[.．、]\s*)?(?:20\d{2}\s*年度?)?[^，。；,;:：]{2,40}表(?:[(（]续表?[)）])?$"
+)
+_OTHER_TITLE_WORDS = ("预算", "决算", "收支", "支出", "收入", "经费", "项目", "绩效", "采购", "资产")
+# Preamble lines printed with a table (inside or above its frame): 编制单位, 单位, 表号, dates.
+_PREAMBLE = re.compile(
+    r"^(?:(?:编制|编报|填报|预算)(?:单位|部门)\s*[:：].*|(?:金额)?单\s*位\s*[:：].*|"
+    r"(?:部门|单位)?预算\s*\d{1,2}\s*表|(?:部门|单位)预算\s*[0-9０-９]+\s*表.*|[（(]?续表?[)）]?)$"
+)
+# "— 7 —", "- 12 -", "第 3 页", "3/21": a page number when printed in the top or bottom margin
+# (this share of the page's height), never a table row.
+PAGE_MARGIN = 0.07
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—–\s]*\d{1,3}[-—–\s]*|第\s*\d{1,3}\s*页.*|\d{1,3}\s*/\s*\d{1,3})\s*$")
+
+
+@dataclass
+class _Title:
+    top: float
+    bottom: float
+    table_no: int | None  # None: a table that is not one of the nine
+    text: str
 
 
 def _clean(cell: Any) -> str:
@@ -38,6 +71,12 @@ def _edges(table: Any) -> list[float]:
         if not edges or x - edges[-1] > EDGE_TOLERANCE:
             edges.append(x)
     return edges
+
+
+def _bounds(table: Any) -> list[tuple[float, float]]:
+    """The x-range of each column of a ruled table: from its left edge to the next one's."""
+    edges = _edges(table)
+    return [(x, edges[k + 1] if k + 1 < len(edges) else table.bbox[2]) for k, x in enumerate(edges)]
 
 
 def _rows_on(table: Any, edges: list[float] | None) -> list[list[str]]:
@@ -59,139 +98,335 @@ def _rows_on(table: Any, edges: list[float] | None) -> list[list[str]]:
     return out
 
 
-def read_pdf_grids(source: Source) -> list[RawGrid]:
-    """Raw grids of the nine tables, in page order (a table over several pages is one grid)."""
-    grids: list[RawGrid] = []
-    open_grid: RawGrid | None = None
-    for page in source.pages:
-        titles = [(n, text) for _, _, n, text in find_titles(page.text.splitlines())]
-        if len(titles) >= 3 and len({n for n, _ in titles}) >= 3 and not _has_grid(page):
-            titles = []  # table of contents
-        if not titles and open_grid is None:
-            continue
-        pp = page.plumber
-        if not titles and not (pp.rects or pp.lines):
-            open_grid = None
-            continue
-        found = sorted(pp.find_tables(), key=lambda t: t.bbox[1]) if (pp.rects or pp.lines) else []
-        if not titles:
-            open_grid = _continue(open_grid, found, page)
-            continue
-        positioned = _title_positions(page, titles)
-        text_lines = positioned["lines"]
-        open_before = open_grid
-        title_grids: list[tuple[float, float, RawGrid]] = []
-        for k, (top, bottom, number, text) in enumerate(positioned["titles"]):
-            next_top = positioned["titles"][k + 1][0] if k + 1 < len(positioned["titles"]) else float("inf")
-            grid = RawGrid(table_no=number, title=clean_title(text), pages=[page.number])
-            if unit := find_unit(text):  # 单位 printed on the title's own line
-                grid.unit, grid.unit_line = unit, text.strip()
-            title_grids.append((bottom, next_top, grid))
-        # Tables above the first title continue the table open from the previous page.
-        first_title_top = positioned["titles"][0][0]
-        above = [t for t in found if t.bbox[1] < first_title_top - TITLE_TOLERANCE]
-        if above and open_before is not None:
-            _continue(open_before, above, page)
-        for bottom, next_top, grid in title_grids:
-            mine = [t for t in found if bottom - TITLE_TOLERANCE <= t.bbox[1] < next_top]
-            frame_top = mine[0].bbox[1] if mine else next_top
-            frame_bottom = mine[-1].bbox[3] if mine else next_top
-            for line in text_lines:
-                if bottom - TITLE_TOLERANCE <= line["top"] < frame_top:
-                    unit = find_unit(line["text"])
-                    if unit and grid.unit is None:
-                        grid.unit, grid.unit_line = unit, line["text"].strip()
-                in_frame = frame_top <= line["top"] < frame_bottom
-                below_title = bottom - TITLE_TOLERANCE <= line["top"] < next_top
-                if below_title and not in_frame and EMPTY_NOTE_RE.search(line["text"]):
-                    grid.note_empty, grid.note = True, line["text"].strip()
-            if not mine:
-                _read_ruled(grid, page, bottom, next_top)
-            for table in mine:
-                if not grid.header and not grid.rows:
-                    rows = _rows_on(table, None)
-                    n_head = split_header(rows)
-                    if not has_header_words(rows[:n_head]):
-                        continue
-                    grid.header = rows[:n_head]
-                    grid.rows = [RawRow(cells=r, page=page.number) for r in rows[n_head:]]
-                    grid.col_edges = _edges(table)
-                else:
-                    _continue(grid, [table], page)
-            for row in grid.rows:
-                if row.page not in grid.pages:
-                    grid.pages.append(row.page)
-            if grid.header or grid.note_empty:
-                grids.append(grid)
-        last = title_grids[-1][2]
-        open_grid = last if (last.rows and last.table_no not in SINGLE_PAGE_TABLES) else None
-    return grids
+def is_preamble(text: str) -> bool:
+    """A line printed with a table that is not part of its grid: title, 编制单位, 单位, 表号, note."""
+    value = re.sub(r"\s+", "", text or "")
+    if not value:
+        return True
+    if find_titles([value]) or EMPTY_NOTE_RE.search(value):
+        return True
+    parts = [p for p in re.split(r"\s{2,}|\t", (text or "").strip()) if p]
+    return all(_PREAMBLE.match(re.sub(r"\s+", "", p)) or find_unit(p) for p in parts) or bool(
+        _PREAMBLE.match(value)
+    )
 
 
-def _read_ruled(grid: RawGrid, page: Page, top: float, bottom: float) -> None:
-    """No ruled frame found under the title: try a frame of horizontal rules only."""
-    rows, columns = ruled_rows(page.plumber, top, bottom)
+def _other_title(text: str) -> bool:
+    value = re.sub(r"\s+", "", text)
+    if _PREAMBLE.match(value):  # 部门预算01表: the table's number, printed beside its title
+        return False
+    return bool(_OTHER_TITLE.match(value)) and any(w in value for w in _OTHER_TITLE_WORDS)
+
+
+class _PageReader:
+    """One page: its text lines, titles and the regions they own."""
+
+    def __init__(self, page: Page):
+        self.page = page
+        self.pp = page.plumber
+        self.lines = self.pp.extract_text_lines(strip=True, return_chars=False)
+        self.titles = self._titles()
+        self.ruled = bool(self.pp.rects or self.pp.lines)
+
+    def _titles(self) -> list[_Title]:
+        texts = [line["text"] for line in self.lines]
+        found = {i: (used, number, text) for i, used, number, text in find_titles(texts)}
+        titles: list[_Title] = []
+        i = 0
+        while i < len(self.lines):
+            if i in found:
+                used, number, text = found[i]
+                titles.append(_Title(self.lines[i]["top"], self.lines[i + used - 1]["bottom"], number, text))
+                i += used
+                continue
+            if _other_title(texts[i]):
+                titles.append(_Title(self.lines[i]["top"], self.lines[i]["bottom"], None, texts[i]))
+            i += 1
+        return titles
+
+    def is_contents(self) -> bool:
+        """Several titles and no table under them: a 目录 (its lines print a page number at most)."""
+        known = {t.table_no for t in self.titles if t.table_no}
+        if len(self.titles) < 3 or len(known) < 3:
+            return False
+        rows = any(sum(is_amount(word) for word in line["text"].split()) >= 2 for line in self.lines)
+        return not rows and not (self.ruled and self.pp.find_tables())
+
+    def regions(self) -> list[tuple[_Title | None, float, float]]:
+        """(title or None for the part above the first title, top, bottom) down the page."""
+        height = float(self.pp.height)
+        tops = [max(0.0, t.top - TITLE_MARGIN) for t in self.titles]
+        out: list[tuple[_Title | None, float, float]] = []
+        if not self.titles or tops[0] > 0:
+            out.append((None, 0.0, tops[0] if self.titles else height))
+        for k, title in enumerate(self.titles):
+            out.append((title, tops[k], tops[k + 1] if k + 1 < len(tops) else height))
+        return out
+
+    def lines_in(self, top: float, bottom: float) -> list[dict]:
+        return [line for line in self.lines if top <= (line["top"] + line["bottom"]) / 2 < bottom]
+
+    def grid_tables(self, top: float, bottom: float) -> list[Any]:
+        """pdfplumber's ruled tables of the region, top to bottom."""
+        if not self.ruled:
+            return []
+        crop = self.pp.crop((0, top, float(self.pp.width), bottom), strict=False)
+        return sorted(crop.find_tables(), key=lambda t: t.bbox[1])
+
+
+def _drop_preamble(rows: list[list[str]], grid: RawGrid | None) -> int:
+    """Number of leading rows that are preamble (title, 编制单位, 单位 …); their unit and note kept."""
+    count = 0
+    for i, cells in enumerate(rows):
+        filled = [c for c in cells if c]
+        # a title or 编制单位 line may run across cells it does not merge ("跨列居中"): read it joined
+        if not (all(is_preamble(c) for c in filled) or is_preamble("".join(filled))):
+            break
+        if filled:  # blank rows count only when preamble follows them (blank body rows stay rows)
+            count = i + 1
+            if grid is not None:
+                _note_preamble(grid, " ".join(filled))
+    return count
+
+
+def _note_preamble(grid: RawGrid, text: str) -> None:
+    if grid.unit is None and (unit := find_unit(text)):
+        grid.unit, grid.unit_line = unit, text.strip()
+    if EMPTY_NOTE_RE.search(text) and not grid.note_empty:
+        grid.note_empty, grid.note = True, text.strip()
+
+
+def is_page_number(text: str, top: float, bottom: float, page_height: float) -> bool:
+    """A lone number ("7", "— 7 —", "第 7 页") in the page's top or bottom margin: its number, not a
+    figure (a lone 0 inside a table is a figure)."""
+    in_margin = bottom <= PAGE_MARGIN * page_height or top >= (1 - PAGE_MARGIN) * page_height
+    return in_margin and bool(_PAGE_NUMBER.match(text))
+
+
+def _not_the_table(reader: _PageReader):
+    """Lines of a region that are no row of its table: preamble, or the page number."""
+    height = float(reader.pp.height)
+    return lambda text, top, bottom: is_preamble(text) or is_page_number(text, top, bottom, height)
+
+
+def _region_rows(reader: _PageReader, top: float, bottom: float, spans=None) -> RegionRows:
+    """Rows of a region with no grid pdfplumber can see: horizontal rules only, or none."""
+    return read_word_table(reader.pp, top, bottom, _not_the_table(reader), spans)
+
+
+def _table_rows(table: Any, edges: list[float] | None = None) -> RegionRows:
+    """A pdfplumber table's rows with the top of each."""
+    return RegionRows(
+        rows=_rows_on(table, edges), tops=[r.bbox[1] for r in table.rows], bottom=float(table.bbox[3])
+    )
+
+
+def _raw_rows(found: RegionRows, start: int, page: int) -> list[RawRow]:
+    return [RawRow(cells=r, page=page, top=t) for r, t in zip(found.rows[start:], found.tops[start:])]
+
+
+def _take(grid: RawGrid, found: RegionRows, page: int) -> bool:
+    """Header and body of a table's first page into ``grid``; False when it shows no header."""
+    skip = _drop_preamble(found.rows, grid)
+    rows = found.rows[skip:]
     n_head = split_header(rows)
     if not rows or not has_header_words(rows[:n_head]):
-        return
+        return False
     grid.header = rows[:n_head]
-    grid.rows = [RawRow(cells=r, page=page.number) for r in rows[n_head:]]
-    grid.col_spans = columns
+    grid.rows = _raw_rows(found, skip + n_head, page)
+    return True
 
 
-def _has_grid(page: Page) -> bool:
-    pp = page.plumber
-    return bool(pp.rects or pp.lines) and bool(pp.find_tables())
+def _start(reader: _PageReader, title: _Title, top: float, bottom: float) -> RawGrid:
+    """A table whose title is on this page: its grid from the region the title owns."""
+    page = reader.page
+    grid = RawGrid(table_no=title.table_no or 0, title=clean_title(title.text), pages=[page.number])
+    for line in reader.lines_in(top, bottom):
+        if is_preamble(line["text"]):
+            _note_preamble(grid, line["text"])
+    tables = reader.grid_tables(top, bottom)
+    for table in tables:
+        if not grid.header and not grid.rows:
+            if _take(grid, _table_rows(table), page.number):
+                grid.col_edges, grid.col_bounds = _edges(table), _bounds(table)
+        else:
+            _continue_grid(grid, [table], page)
+    extent = max((t.bbox[3] for t in tables), default=None)
+    if not grid.header:
+        found = _region_rows(reader, top, bottom)
+        if _take(grid, found, page.number):
+            grid.col_spans, extent = found.columns, found.bottom
+    # Where the table is printed on this page: every figure there must become a cell.
+    grid.regions.append((page.number, top, extent + 0.5 if grid.header and extent else bottom))
+    for row in grid.rows:
+        if row.page not in grid.pages:
+            grid.pages.append(row.page)
+    return grid
 
 
-def _continue(grid: RawGrid | None, found: list[Any], page: Page) -> RawGrid | None:
-    """Append a continuation page's rows to ``grid``; None when the page is something else."""
-    if grid is None:
-        return None
-    if grid.col_spans is not None:
-        return _continue_ruled(grid, page)
+def _continue_grid(grid: RawGrid, found: list[Any], page: Page) -> bool:
+    """Append a continuation's ruled rows to ``grid``; False when they are something else."""
     if not found:
-        return None
+        return False
     table = found[0]
     edges = _edges(table)
     if len(edges) == len(grid.col_edges or []) or not grid.col_edges:
-        rows = _rows_on(table, None)
+        rows = _table_rows(table)
     elif all(any(abs(e - g) <= EDGE_TOLERANCE for g in grid.col_edges) for e in edges):
-        rows = _rows_on(table, grid.col_edges)  # merged cells (e.g. 合计 over code + name)
+        rows = _table_rows(table, grid.col_edges)  # merged cells (e.g. 合计 over code + name)
     else:
-        return None
-    if not rows or len(rows[0]) != grid.width:
-        return None
-    n_head = split_header(rows)
-    body = rows[n_head:]
-    if not body:
-        return None
-    grid.rows += [RawRow(cells=r, page=page.number) for r in body]
-    if page.number not in grid.pages:
-        grid.pages.append(page.number)
-    return grid
+        return False
+    if not rows.rows or len(rows.rows[0]) != grid.width:
+        return False
+    if not _append_body(
+        grid, rows, page.number, lambda body: grid.column_strip or any(c for r in body for c in r)
+    ):
+        return False  # nothing printed (a sliver of a frame above the next title)
+    for table in found[1:]:
+        _continue_grid(grid, [table], page)
+    return True
 
 
-def _continue_ruled(grid: RawGrid, page: Page) -> RawGrid | None:
-    pp = page.plumber
-    if len(horizontal_rules(pp)) < 2:
-        return None
-    rows, _ = ruled_rows(pp, 0.0, float(pp.height), grid.col_spans)
-    body = rows[split_header(rows) :]
-    if not body:
-        return None
-    grid.rows += [RawRow(cells=r, page=page.number) for r in body]
-    grid.pages.append(page.number)
-    return grid
+def _append_body(grid: RawGrid, found: RegionRows, page: int, accept) -> bool:
+    """The rows of ``found`` below a repeated preamble and header, appended to ``grid`` when
+    ``accept(body)`` says they are the table's."""
+    skip = _drop_preamble(found.rows, None)
+    start = skip + split_header(found.rows[skip:])
+    body = found.rows[start:]
+    if not body or not accept(body):
+        return False
+    grid.rows += _raw_rows(found, start, page)
+    if page not in grid.pages:
+        grid.pages.append(page)
+    return True
 
 
-def _title_positions(page: Page, titles: list[tuple[int, str]]) -> dict[str, Any]:
-    """Title lines with their vertical position, and every text line of the page."""
-    lines = page.plumber.extract_text_lines(strip=True, return_chars=False)
-    found = [
-        (lines[i]["top"], lines[i + used - 1]["bottom"], number, text)
-        for i, used, number, text in find_titles([line["text"] for line in lines])
-    ]
-    if not found:  # fall back on text order, positions unknown
-        found = [(float(i), float(i), n, t) for i, (n, t) in enumerate(titles)]
-    return {"titles": found, "lines": lines}
+def _continue(grid: RawGrid, reader: _PageReader, top: float, bottom: float) -> bool:
+    """The region above a page's first title continues ``grid``: True when it did."""
+    tables = reader.grid_tables(top, bottom) if grid.col_spans is None else []
+    extent = _continue_rows(grid, reader, tables, top, bottom)
+    if extent is not None:
+        grid.regions.append((reader.page.number, top, extent + 0.5))
+        return True
+    return False
+
+
+def _column_strip(
+    grid: RawGrid, reader: _PageReader, top: float, bottom: float, unit=None, unit_line=None
+) -> RawGrid | None:
+    """Columns of ``grid`` printed on a page of their own (a wide sheet printed in two passes):
+    a table with a header and no row labels at all, narrower than ``grid``.
+    ``tables._one_per_table`` puts them beside the rows they continue."""
+    candidates = [(_table_rows(t), t) for t in reader.grid_tables(top, bottom)]
+    candidates.append((_region_rows(reader, top, bottom), None))
+    for found, table in candidates:
+        skip = _drop_preamble(found.rows, None)
+        rows = found.rows[skip:]
+        n_head = split_header(rows)
+        body = rows[n_head:]
+        narrower = bool(rows) and len(rows[0]) < grid.width
+        if not (n_head and narrower and body and all(not c or is_amount(c) for r in body for c in r)):
+            continue
+        strip = RawGrid(
+            table_no=grid.table_no, title=grid.title, header=rows[:n_head], pages=[reader.page.number]
+        )
+        strip.rows = _raw_rows(found, skip + n_head, reader.page.number)
+        if table is not None:
+            strip.col_edges, strip.col_bounds = _edges(table), _bounds(table)
+        else:
+            strip.col_spans = found.columns
+        strip.column_strip = True
+        strip.unit, strip.unit_line = unit, unit_line
+        for line in reader.lines_in(top, bottom):
+            if strip.unit is None and is_preamble(line["text"]):
+                _note_preamble(strip, line["text"])
+        strip.regions.append((reader.page.number, top, found.bottom + 0.5))
+        return strip
+    return None
+
+
+def _unattached(grid: RawGrid, reader: _PageReader, top: float, bottom: float) -> bool:
+    """The region after an open table holds a ruled table that continues nothing we can read."""
+    return bool(reader.grid_tables(top, bottom)) or len(horizontal_rules(reader.pp, top, bottom)) >= 2
+
+
+def _continue_rows(grid: RawGrid, reader: _PageReader, tables: list[Any], top: float, bottom: float):
+    """The lowest point of the rows appended to ``grid`` from the region, or None."""
+    page = reader.page.number
+    if grid.col_spans is not None:
+        found = _region_rows(reader, top, bottom, grid.col_spans)
+        accept = (lambda body: True) if grid.column_strip else _has_figures
+        return found.bottom if _append_body(grid, found, page, accept) else None
+    if _continue_grid(grid, tables, reader.page):
+        return max(t.bbox[3] for t in tables)
+    if not tables and grid.col_bounds and (reader.pp.rects or reader.pp.lines):
+        # ruled, but no grid pdfplumber can close (a frame of one cell): read the words in the
+        # columns of the table's first page
+        found = _region_rows(reader, top, bottom, grid.col_bounds)
+
+        def accept(body):
+            return (grid.column_strip or _has_figures(body)) and any(c for r in body for c in r)
+
+        return found.bottom if _append_body(grid, found, page, accept) else None
+    return None
+
+
+def _has_figures(rows: list[list[str]]) -> bool:
+    """Rows of a table, not a paragraph that happens to hold a number: some row prints two figures,
+    or a figure beside a code or a total label."""
+    for r in rows:
+        figures = sum(is_amount(c) for c in r)
+        labelled = any(is_code(c) or is_total_label(c) for c in r if c)
+        if figures >= 2 or (figures and labelled):
+            return True
+    return False
+
+
+def read_pdf_grids(source: Source, unread_regions: list[RawGrid] | None = None) -> list[RawGrid]:
+    """Raw grids of the nine tables, in page order (a table over several pages is one grid).
+
+    Titles whose table could not be read are added to ``unread_regions`` (their regions set), so
+    that the figures printed there are reported, not lost."""
+    grids: list[RawGrid] = []
+    open_grid: RawGrid | None = None
+    for page in source.pages:
+        reader = _PageReader(page)
+        if reader.is_contents():
+            continue
+        if not reader.titles and open_grid is None:
+            continue
+        for title, top, bottom in reader.regions():
+            if title is None:
+                skip = _not_the_table(reader)
+                printed = [
+                    ln for ln in reader.lines_in(top, bottom) if not skip(ln["text"], ln["top"], ln["bottom"])
+                ]
+                if not printed and not reader.grid_tables(top, bottom):
+                    continue  # nothing but a page number or 部门预算02表 above the page's first title
+                if open_grid is not None and not _continue(open_grid, reader, top, bottom):
+                    strip = _column_strip(open_grid, reader, top, bottom)
+                    if strip is not None:
+                        grids.append(strip)
+                    elif unread_regions is not None and _unattached(open_grid, reader, top, bottom):
+                        lost = RawGrid(table_no=open_grid.table_no, title=open_grid.title)
+                        lost.regions.append((page.number, top, bottom))
+                        unread_regions.append(lost)
+                    open_grid = strip
+                continue
+            if title.table_no is None:  # a table that is not one of the nine ends the one open
+                open_grid = None
+                continue
+            grid = _start(reader, title, top, bottom)
+            if (
+                not (grid.header or grid.note_empty)
+                and open_grid is not None
+                and open_grid.table_no == grid.table_no
+            ):
+                # the title repeated over columns printed apart: keep its unit for the table
+                grid = _column_strip(open_grid, reader, top, bottom, grid.unit, grid.unit_line) or grid
+            if grid.header or grid.note_empty:
+                grids.append(grid)
+            elif unread_regions is not None:  # a title whose table could not be read
+                unread_regions.append(grid)
+            open_grid = grid if (grid.rows and grid.table_no not in SINGLE_PAGE_TABLES) else None
+    return grids

@@ -9,10 +9,16 @@ only quarterly amounts or words are printed: their sum is not printed, so not ou
 
 A *grid* (绩效目标表 / 申报表) starts at a row whose cell is ``项目名称``: in a PDF the
 rows come from ``Page.plumber.extract_tables()``, in a text extraction from markdown
-or tab-separated lines. See ``proj_grid`` for how its fields and indicators are read.
+or tab-separated lines. See ``project_grids`` for how its fields and indicators are read.
 Its unit is the ``单位：…`` line printed above it when there is one (qingpu prints
 ``单位：万元`` over a column labelled ``项目资金 (元)`` holding ``27.6`` — the section's
 27.6 万元), else the unit in the amount label (``项目资金 (元)``, ``项目总预算(元)``).
+
+The section's 年度预算安排 may also say where the money comes from: ``该项目年初总预算
+3715.16万元,资金来源镇财政一般公共预算3369.87万元,其他代管资金345.29万元`` gives a
+``section_budget`` and its ``section_source`` amounts (``其中…`` gives ``section_part``s, which
+may list some parts only). With the grid's amounts (``project_grids``) they are the project's
+``amounts`` (``ProjectAmount``), which the quality checks add up.
 
 Section and grid are joined by name (equal, or one containing the other once spaces
 are gone). ``amount_yuan`` is the grid's 年度资金申请总额 / 项目当年预算 when printed
@@ -25,10 +31,11 @@ short 实施主体 line; ``period`` the section's 实施周期, else the grid's
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from .model import Project
-from .narr_text import (
+from .model import Project, ProjectAmount
+from .project_grids import Grid, GridRow, clean_cell, read_grid
+from .running_text import (
     NUMBER_PATTERN,
     FlatText,
     flatten,
@@ -37,7 +44,6 @@ from .narr_text import (
     parse_number,
     wan_to_yuan,
 )
-from .proj_grid import Grid, GridRow, clean_cell, read_grid
 from .source import Source
 
 __all__ = ["Section", "extract", "grids_of", "sections_of"]
@@ -71,6 +77,7 @@ class Section:
     subject: str | None = None  # 三、实施主体
     overview: str | None = None  # 一、项目概述 / 项目概况 (no Project field yet)
     basis: str | None = None  # 二、立项依据 (no Project field yet)
+    amounts: list[ProjectAmount] = field(default_factory=list)  # section_budget / _source / _part
 
 
 def extract(source: Source) -> list[Project]:
@@ -100,6 +107,7 @@ def sections_of(flat: FlatText) -> list[Section]:
             end = flat.line_start(title.start())
         page, line = flat.locate(start)
         body = flat.text[body_start:end]
+        section_amounts = _section_amounts(flat, body_start, body)
         sections.append(
             Section(
                 name=_section_name(head, body),
@@ -113,6 +121,7 @@ def sections_of(flat: FlatText) -> list[Section]:
                 subject=_field(_SUBJECT, body),
                 overview=_field(_OVERVIEW, body),
                 basis=_field(_BASIS, body),
+                amounts=section_amounts,
             )
         )
     return sections
@@ -214,6 +223,7 @@ def _project(s: Section | None, g: Grid | None) -> Project:
     if period is None and g and g.start and g.end:
         period = f"{g.start}至{g.end}"
     name = s.name if s and s.name else (g.name if g and g.name else "")
+    amounts = (list(s.amounts) if s else []) + (_grid_amounts(g) if g else [])
     return Project(
         name=name,
         amount_yuan=annual if annual is not None else section_amount,
@@ -223,7 +233,17 @@ def _project(s: Section | None, g: Grid | None) -> Project:
         period=period,
         indicators=list(g.indicators) if g else [],
         line=s.line if s else g.line if g else None,
+        amounts=amounts,
     )
+
+
+def _grid_amounts(g: Grid) -> list[ProjectAmount]:
+    out = []
+    for a in g.amounts:
+        amount = g.yuan(a.printed)
+        if amount is not None and g.unit:
+            out.append(ProjectAmount(a.role, a.label, amount, a.printed, g.unit, a.page, a.line))
+    return out
 
 
 def _same_name(a: str, b: str) -> bool:
@@ -245,6 +265,43 @@ def _field(pattern: re.Pattern[str], body: str) -> str | None:
         return None
     value = re.sub(r"\s*\n\s*", "", m.group("v")).strip().rstrip("#").strip()
     return value or None
+
+
+def _section_amounts(flat: FlatText, body_start: int, body: str) -> list[ProjectAmount]:
+    """The 年度预算安排's budget and, in its sentence, the sources (资金来源) or parts (其中) after it."""
+    m = _BUDGET.search(body)
+    if not m:
+        return []
+    text, offset = m.group("v"), body_start + m.start("v")
+    found: list[ProjectAmount] = []
+    budget_end = last_end = 0
+    for money in _MONEY.finditer(text):
+        at = money.start("num")
+        label = label_before(text, at, 0)
+        if "季度" in label:
+            return []  # quarterly amounts only: the year's total is not printed
+        if found:
+            lead = text[budget_end:at]
+            if "。" in text[last_end:at] or not ("来源" in lead or "其中" in lead):
+                break  # the budget's sentence ended, or what follows is not its sources
+            role = "section_source" if "来源" in lead else "section_part"
+            if re.sub(r"\s+", "", label).strip("：:，,") in ("合计", "共计", "小计", "总计"):
+                continue  # the parts' total printed again after them
+        elif "预算" in label or "安排" in label:
+            role, budget_end = "section_budget", money.end()
+        else:
+            continue
+        value = parse_number(money.group("num"))
+        if value is None:
+            break
+        page, line = flat.locate(offset + at)
+        found.append(
+            ProjectAmount(
+                role, re.sub(r"\s+", "", label), wan_to_yuan(value), money.group("num"), "万元", page, line
+            )
+        )
+        last_end = money.end()
+    return found
 
 
 def _amount(body: str) -> str | None:

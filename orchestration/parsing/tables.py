@@ -17,12 +17,13 @@ from .errors import ParseError
 from .grid import RawGrid
 from .headers import TABLE_NAMES
 from .interpret import Record, interpret
-from .model import Cell, TableInfo
-from .numbers import parse_amount
+from .model import Cell, Problem, TableInfo
+from .numbers import is_amount, parse_amount
 from .source import Source
 from .units import UNIT_FACTORS, find_unit, to_yuan
+from .unread_figures import figures_outside_grids
 
-__all__ = ["REQUIRED_TABLES", "extract", "read_grids"]
+__all__ = ["REQUIRED_TABLES", "extract", "read_grids", "read_tables"]
 
 _log = logging.getLogger(__name__)
 
@@ -49,12 +50,17 @@ TOTAL_KEYS = {
 }
 
 
-def read_grids(source: Source) -> list[RawGrid]:
-    """Raw grids of the nine tables, one per table (continuations merged)."""
-    if source.format == "pdf":
+def read_grids(source: Source, unread_regions: list[RawGrid] | None = None) -> list[RawGrid]:
+    """Raw grids of the nine tables, one per table (continuations merged); titles whose table
+    could not be read go to ``unread_regions``."""
+    if source.sheets is not None:  # spreadsheets, Word, HTML, OCR'd scans: rows of cells
+        from .row_tables import read_sheet_grids
+
+        grids = read_sheet_grids(source.sheets)
+    elif source.format == "pdf":
         from .pdf_tables import read_pdf_grids
 
-        grids = read_pdf_grids(source)
+        grids = read_pdf_grids(source, unread_regions)
     else:
         from .text_tables import read_text_grids
 
@@ -77,6 +83,9 @@ def _one_per_table(grids: list[RawGrid]) -> list[RawGrid]:
             out.append(grid)
             continue
         kept = same[0]
+        if _is_column_strip(kept, grid):
+            _append_columns(kept, grid)
+            continue
         # The title (and 单位 line) repeated on a continuation page: one table.
         if (
             out[-1] is kept
@@ -89,18 +98,110 @@ def _one_per_table(grids: list[RawGrid]) -> list[RawGrid]:
             kept.pages += [p for p in grid.pages if p not in kept.pages]
         elif not kept.rows and grid.rows:
             out[out.index(kept)] = grid
+        else:  # a second copy we cannot merge: its figures are reported unread, never dropped
+            kept.regions += grid.regions
     return sorted(out, key=lambda g: g.table_no)
 
 
+def _is_column_strip(kept: RawGrid, grid: RawGrid) -> bool:
+    """``grid`` holds more columns of ``kept``'s rows, printed on pages of their own: fewer columns,
+    no row labels (every cell a figure or blank), each row matched with a row of ``kept``."""
+    cells = [c for r in grid.rows for c in r.cells]
+    return (
+        bool(grid.rows)
+        and grid.width < kept.width
+        and all(not c or is_amount(c) for c in cells)
+        and any(r.page not in kept.pages for r in grid.rows)
+        and _strip_pairs(kept, grid) is not None
+    )
+
+
+# Rows printed at tops closer than this (points) on the pages of a table and of its columns apart
+# are one row.
+STRIP_ROW_TOLERANCE = 3.0
+# ... and on a page holding one row of each, a row's height (the one row is the other's).
+SINGLE_ROW_TOLERANCE = 20.0
+
+
+def _strip_pairs(kept: RawGrid, strip: RawGrid) -> list[int] | None:
+    """For each strip row, the index of the row of ``kept`` it continues, or None when they cannot
+    all be matched. Pages are paired in order (the strip's first page holds the columns of the
+    table's first page); on a pair of pages rows are matched by their printed height when known,
+    else one for one."""
+
+    def by_page(grid: RawGrid) -> list[list[int]]:
+        pages: dict[int | None, list[int]] = {}
+        for i, row in enumerate(grid.rows):
+            pages.setdefault(row.page, []).append(i)
+        return list(pages.values())
+
+    kept_pages, strip_pages = by_page(kept), by_page(strip)
+    if len(strip_pages) > len(kept_pages):
+        return None
+    pairs: list[int] = []
+    for kept_rows, strip_rows in zip(kept_pages, strip_pages):
+        tops = [kept.rows[i].top for i in kept_rows]
+        if all(t is not None for t in tops) and all(strip.rows[i].top is not None for i in strip_rows):
+            # half the pitch of the rows (a grid cell's top and its text's top differ by its padding)
+            pitch = min((b - a for a, b in zip(sorted(tops), sorted(tops)[1:]) if b > a), default=None)
+            tolerance = max(STRIP_ROW_TOLERANCE, pitch / 2 if pitch else SINGLE_ROW_TOLERANCE)
+            for i in strip_rows:
+                top = strip.rows[i].top
+                nearest = min(kept_rows, key=lambda k: abs(kept.rows[k].top - top))
+                if abs(kept.rows[nearest].top - top) > tolerance:
+                    return None
+                pairs.append(nearest)
+        elif len(kept_rows) == len(strip_rows):
+            pairs += kept_rows
+        else:
+            return None
+    return pairs if len(set(pairs)) == len(pairs) else None
+
+
+def _append_columns(kept: RawGrid, strip: RawGrid) -> None:
+    """Put the strip's columns to the right of ``kept``'s, each cell beside the row it continues
+    (``_strip_pairs``), its header rows aligned at the bottom of ``kept``'s."""
+    width, extra = kept.width, strip.width
+    depth = len(kept.header)
+    header = strip.header[-depth:] if depth else []
+    header = [[""] * extra for _ in range(depth - len(header))] + header
+    kept.header = [
+        list(k) + [""] * (width - len(k)) + list(h) + [""] * (extra - len(h))
+        for k, h in zip(kept.header, header)
+    ]
+    beside = {k: strip.rows[i] for i, k in enumerate(_strip_pairs(kept, strip) or [])}
+    for k, row in enumerate(kept.rows):
+        other = beside.get(k)
+        cells = list(other.cells) if other else []
+        row.cells = list(row.cells) + [""] * (width - len(row.cells)) + cells + [""] * (extra - len(cells))
+        if other is not None and other.page is not None:
+            row.column_pages = {**row.column_pages, **{width + j: other.page for j in range(extra)}}
+    kept.col_edges = None
+    if kept.unit is None and strip.unit is not None:  # 单位 printed over the columns apart only
+        kept.unit, kept.unit_line = strip.unit, strip.unit_line
+    kept.pages += [p for p in strip.pages if p not in kept.pages]
+    kept.regions += strip.regions
+
+
 def extract(source: Source) -> tuple[list[TableInfo], list[Cell]]:
-    grids = read_grids(source)
+    """The tables and their cells (see ``read_tables`` for the problems too)."""
+    infos, cells, _ = read_tables(source)
+    return infos, cells
+
+
+def read_tables(source: Source) -> tuple[list[TableInfo], list[Cell], list[Problem]]:
+    """The tables, their cells, and the figures printed in them that could not be read."""
+    unread: list[RawGrid] = []
+    grids = read_grids(source, unread)
     if not grids:
         raise ParseError("not_a_budget", f"{source.path.name}: none of the nine budget tables found")
     missing = [n for n in REQUIRED_TABLES if n not in {g.table_no for g in grids}]
     if missing:
         names = ", ".join(f"{n} {TABLE_NAMES[n]}" for n in missing)
         raise ParseError("missing_tables", f"{source.path.name}: required tables missing: {names}")
-    records = {g.table_no: interpret(g) for g in grids}
+    problems: list[Problem] = []
+    records = {g.table_no: interpret(g, problems) for g in grids}
+    problems += figures_outside_grids(source, grids + unread)
     infos = {g.table_no: _info(g, records[g.table_no]) for g in grids}
     _settle_units(source, grids, infos, records)
     _code_expense_rows(records)
@@ -109,8 +210,8 @@ def extract(source: Source) -> tuple[list[TableInfo], list[Cell]]:
         info = infos[grid.table_no]
         if info.unit is None:
             continue
-        cells += [_cell(r, info.unit) for r in records[grid.table_no]]
-    return [infos[g.table_no] for g in grids], cells
+        cells += [_cell(r, info.unit, source.reader, _confidence(grid, r)) for r in records[grid.table_no]]
+    return [infos[g.table_no] for g in grids], cells, problems
 
 
 def _info(grid: RawGrid, records: list[Record]) -> TableInfo:
@@ -130,7 +231,17 @@ def _info(grid: RawGrid, records: list[Record]) -> TableInfo:
     )
 
 
-def _cell(rec: Record, unit: str) -> Cell:
+def _confidence(grid: RawGrid, rec: Record) -> float:
+    """An OCR'd figure's confidence: the least of its own box's and its row label's; 1 when read exactly."""
+    row = grid.rows[rec.row] if rec.row < len(grid.rows) else None
+    if row is None or not row.confidence:
+        return 1.0
+    figure = [c for text, c in zip(row.cells, row.confidence) if text.strip() == rec.printed]
+    labels = [c for text, c in zip(row.cells, row.confidence) if text.strip() and parse_amount(text) is None]
+    return min(figure[:1] + labels, default=1.0)
+
+
+def _cell(rec: Record, unit: str, reader: str, confidence: float) -> Cell:
     return Cell(
         table_no=rec.table_no,
         section=rec.section,
@@ -142,6 +253,8 @@ def _cell(rec: Record, unit: str) -> Cell:
         page=rec.page,
         line=rec.line,
         unit=unit,
+        source=reader,
+        confidence=confidence,
     )
 
 

@@ -103,6 +103,8 @@ def _read_one(
         "\t" in lines[j][1] and not lines[j][1].strip().startswith("|") for j in range(start, i)
     )
     _fill(grid, raw)
+    if raw:
+        grid.regions.append((None, raw[0][0], raw[-1][0]))
     return grid
 
 

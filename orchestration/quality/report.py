@@ -1,9 +1,18 @@
-"""The data-quality report: one self-contained HTML page a reader can check against the PDFs.
+"""The data-quality report: one self-contained HTML page an analyst reads top-down.
 
-Plain module (no Dagster import). Reads ``marts.fact_check_result`` and ``landing.quarantine``
-and renders, per document, each finding (both figures, the difference, the allowance, the pages),
-then the counts per check across the corpus and the quarantined files with their reasons.
-Jinja2 autoescapes every value: names and messages come from the documents.
+Plain module (no Dagster import). Reads ``marts.fact_check_result`` and ``landing.quarantine``:
+
+1. an overview, one row per disclosure (the file selected to represent it) and per file kept out of
+   the marts — quarantined, or held back — worst first, with its fails and insufficient data;
+2. per disclosure, a heading with its department, kind (部门预算 / 单位预算) and year, its findings
+   grouped by check: both figures, the difference, the allowance as used and the pages; the figures the
+   checks could not find (insufficient data) below, folded; the other files of the same disclosure
+   (a text extraction of the PDF) are named, not counted again;
+3. the outcomes per check across the corpus, and the quarantined files with their reasons.
+
+Held-back documents (a parse that fails a blocking check, kept out of the marts by the per-document
+gate) get their own status in the overview, read from ``landing.held_back`` when the warehouse has it
+(``load_held_back``). Jinja2 autoescapes every value: names and messages come from the documents.
 """
 
 from __future__ import annotations
@@ -19,22 +28,69 @@ import jinja2
 
 from orchestration.quality.identities import CHECKS, OUTCOMES
 
-__all__ = ["REPORT_NAME", "ReportData", "load_report_data", "render_report", "write_report"]
+__all__ = [
+    "REPORT_NAME",
+    "DocumentSection",
+    "OverviewRow",
+    "ReportData",
+    "load_held_back",
+    "load_report_data",
+    "render_report",
+    "write_report",
+]
 
 REPORT_NAME = "quality_report.html"
-# Outcomes listed per document (passes are only counted).
+# Outcomes listed per document (passes and not-applicable rows are only counted).
 LISTED_OUTCOMES = ("fail", "insufficient_data")
+KIND_NAMES = {"department": "部门预算", "unit": "单位预算"}
+DESCRIPTIONS = {c.name: c.description for c in CHECKS}
 
 
 @dataclass
 class DocumentSection:
+    """One disclosure: the file selected to represent it, its counts and its listed results."""
+
     sha256: str
     source_file: str
     department: str | None
     fiscal_year: int | None
-    is_selected: bool
+    kind: str | None = None
     counts: Counter = field(default_factory=Counter)
-    findings: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)  # fails and insufficient data
+    other_files: list[tuple[str, int]] = field(default_factory=list)  # (file, its fails): same disclosure
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES.get(self.kind or "", "")
+
+    @property
+    def title(self) -> str:
+        parts = [
+            self.department or self.source_file,
+            self.kind_name,
+            f"{self.fiscal_year}" if self.fiscal_year else "",
+        ]
+        return " · ".join(p for p in parts if p)
+
+    def by_check(self, outcome: str) -> list[tuple[str, list[dict[str, Any]]]]:
+        """The listed results of one outcome, grouped by check in the registry's order."""
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for f in self.findings:
+            if f["outcome"] == outcome:
+                groups[f["check"]].append(f)
+        order = [c.name for c in CHECKS]
+        return sorted(groups.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order))
+
+
+@dataclass
+class OverviewRow:
+    title: str
+    source_file: str
+    status: str  # in the marts | held back | quarantined
+    fails: int
+    insufficient: int
+    anchor: str | None  # the document's section, when it has one
+    reason: str = ""
 
 
 @dataclass
@@ -43,10 +99,43 @@ class ReportData:
     per_check: dict[str, Counter]
     quarantine: list[dict[str, Any]]
     generated_at: datetime
+    held_back: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def overview(self) -> list[OverviewRow]:
+        """Every disclosure and every file kept out, worst first."""
+        rows = [
+            OverviewRow(q["source_file"], q["source_file"], "quarantined", 0, 0, None, q["reason"])
+            for q in self.quarantine
+        ]
+        rows += [
+            OverviewRow(h["title"], h["source_file"], "held back", 0, 0, None, h["reason"])
+            for h in self.held_back
+        ]
+        rows += [
+            OverviewRow(
+                d.title,
+                d.source_file,
+                "in the marts",
+                d.counts["fail"],
+                d.counts["insufficient_data"],
+                d.sha256[:12],
+            )
+            for d in self.documents
+        ]
+        status_rank = {"quarantined": 0, "held back": 1, "in the marts": 2}
+        return sorted(rows, key=lambda r: (status_rank[r.status], -r.fails, -r.insufficient, r.title))
+
+    @property
+    def total_fails(self) -> int:
+        return sum(d.counts["fail"] for d in self.documents)
 
 
-def _yuan(value: Decimal | None) -> str:
-    return "" if value is None else f"{value:,.2f}"
+def _figure(value: str | None, unit: str) -> str:
+    if value is None:
+        return ""
+    amount = Decimal(value)
+    return f"{amount:,.2f}%" if unit == "%" else f"{amount:,.2f}"
 
 
 def _where(pages: str | None, lines: str | None) -> str:
@@ -57,70 +146,117 @@ def _where(pages: str | None, lines: str | None) -> str:
     return ""
 
 
+def _sections(con: Any) -> dict[str, DocumentSection]:
+    """The selected file of each disclosure, with its outcome counts (counted in SQL)."""
+    sections: dict[str, DocumentSection] = {}
+    for sha, source, dept, year, kind, outcome, n in con.execute(
+        """
+        select document_sha256, any_value(source_file), any_value(department_name), any_value(fiscal_year),
+               any_value(budget_kind), outcome, count(*)
+        from marts.fact_check_result
+        where is_selected
+        group by document_sha256, outcome
+        order by 2, 1, 6
+        """
+    ).fetchall():
+        doc = sections.setdefault(sha, DocumentSection(sha, source or sha[:12], dept, year, kind))
+        doc.counts[outcome] += n
+    return sections
+
+
+def _other_files(con: Any, sections: dict[str, DocumentSection]) -> None:
+    """The files of a disclosure not selected to represent it: named under the selected one."""
+    for selected_sha, other_file, fails in con.execute(
+        """
+        with files as (
+            select disclosure_key, document_sha256, source_file, is_selected,
+                   count(*) filter (where outcome = 'fail') as fails
+            from marts.fact_check_result
+            group by all
+        )
+        select s.document_sha256, o.source_file, o.fails
+        from files as o inner join files as s on s.disclosure_key = o.disclosure_key and s.is_selected
+        where not o.is_selected
+        order by 2
+        """
+    ).fetchall():
+        if selected_sha in sections:
+            sections[selected_sha].other_files.append((other_file, fails))
+
+
+def _findings(con: Any, sections: dict[str, DocumentSection]) -> None:
+    """The listed results (fails, insufficient data) of the selected files; figures fetched as text."""
+    for row in con.execute(
+        """
+        select document_sha256, check_name, outcome, table_no, subject, column_label,
+               cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar), cast(difference_yuan as varchar),
+               cast(allowance_yuan as varchar), coalesce(figure_unit, '元'), page_list, line_list, message
+        from marts.fact_check_result
+        where is_selected and list_contains(?, outcome)
+        order by source_file, result_seq
+        """,
+        [list(LISTED_OUTCOMES)],
+    ).fetchall():
+        sha, check, outcome, table_no, subject, column, a, b, diff, allowance, unit, pages, lines, message = (
+            row
+        )
+        sections[sha].findings.append(
+            {
+                "check": check,
+                "outcome": outcome,
+                "where_in_tables": " · ".join(
+                    p for p in (f"table {table_no}" if table_no else "", subject or "", column or "") if p
+                ),
+                "figure_a": _figure(a, unit),
+                "figure_b": _figure(b, unit),
+                "difference": _figure(diff, unit),
+                "allowance": _figure(allowance, unit),
+                "unit": unit,
+                "where": _where(pages, lines),
+                "message": message,
+            }
+        )
+
+
+def load_held_back(con: Any) -> list[dict[str, Any]]:
+    """Documents kept out of the marts because their parse fails a blocking check (``landing.held_back``,
+    one row per document × check, written by the per-document gate): title, source_file, reason. Empty
+    when the warehouse has no such table (a gate that stops every mart keeps no per-document list)."""
+    (exists,) = con.execute(
+        "select count(*) from information_schema.tables where table_schema = 'landing' and table_name = 'held_back'"
+    ).fetchone()
+    if not exists:
+        return []
+    held = []
+    for source_file, department, year, kind, checks, message in con.execute(
+        """
+        select h.source_file, any_value(d.department), any_value(d.fiscal_year), any_value(d.kind),
+               string_agg(distinct h.check_name, ', '), min(h.message)
+        from landing.held_back as h left join landing.documents as d using (sha256)
+        group by h.sha256, h.source_file
+        order by h.source_file
+        """
+    ).fetchall():
+        title = " · ".join(
+            str(p) for p in (department or source_file, KIND_NAMES.get(kind or "", ""), year) if p
+        )
+        held.append({"title": title, "source_file": source_file, "reason": f"fails {checks}: {message}"})
+    return held
+
+
 def load_report_data(con: Any) -> ReportData:
     """Everything the page shows, read from the warehouse (figures fetched as text: no float).
 
     Outcomes are counted in SQL; only the rows the page lists (fails, insufficient data) reach
     Python, so the memory this takes follows the findings, not the size of the warehouse."""
-    sections: dict[str, DocumentSection] = {}
+    sections = _sections(con)
+    _other_files(con, sections)
+    _findings(con, sections)
     per_check: dict[str, Counter] = defaultdict(Counter)
-    for sha, source, dept, year, selected, outcome, n in con.execute(
-        """
-        select document_sha256, any_value(source_file), any_value(department_name), any_value(fiscal_year),
-               coalesce(bool_or(is_selected), false), outcome, count(*)
-        from marts.fact_check_result
-        group by document_sha256, outcome
-        order by 2, 1, 6
-        """
-    ).fetchall():
-        doc = sections.setdefault(sha, DocumentSection(sha, source or sha[:12], dept, year, bool(selected)))
-        doc.counts[outcome] += n
     for check, outcome, n in con.execute(
-        "select check_name, outcome, count(*) from marts.fact_check_result group by 1, 2 order by 1, 2"
+        "select check_name, outcome, count(*) from marts.fact_check_result where is_selected group by 1, 2"
     ).fetchall():
         per_check[check][outcome] += n
-    for (
-        sha,
-        check,
-        outcome,
-        table_no,
-        subject,
-        column,
-        a,
-        b,
-        diff,
-        allowance,
-        pages,
-        lines,
-        message,
-    ) in con.execute(
-        """
-        select document_sha256, check_name, outcome, table_no, subject, column_label,
-               cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar), cast(difference_yuan as varchar),
-               cast(allowance_yuan as varchar), page_list, line_list, message
-        from marts.fact_check_result
-        where list_contains(?, outcome)
-        order by source_file, check_name, table_no, subject, column_label
-        """,
-        [list(LISTED_OUTCOMES)],
-    ).fetchall():
-        sections[sha].findings.append(
-            {
-                "check": check,
-                "outcome": outcome,
-                "table_no": table_no,
-                "subject": subject,
-                "column": column,
-                "figure_a": _yuan(Decimal(a) if a else None),
-                "figure_b": _yuan(Decimal(b) if b else None),
-                "difference": _yuan(Decimal(diff) if diff else None),
-                "allowance": _yuan(Decimal(allowance) if allowance else None),
-                "where": _where(pages, lines),
-                "message": message,
-            }
-        )
-    for doc in sections.values():
-        doc.findings.sort(key=lambda f: (f["outcome"] != "fail", f["check"]))
     quarantine = [
         {"source_file": f, "reason": r, "message": m, "seen_at": s}
         for f, r, m, s in con.execute(
@@ -128,101 +264,25 @@ def load_report_data(con: Any) -> ReportData:
         ).fetchall()
     ]
     return ReportData(
-        documents=sorted(sections.values(), key=lambda d: (-d.counts["fail"], d.source_file)),
+        documents=sorted(
+            sections.values(),
+            key=lambda d: (-d.counts["fail"], -d.counts["insufficient_data"], d.title),
+        ),
         per_check=dict(per_check),
         quarantine=quarantine,
         generated_at=datetime.now(UTC).replace(microsecond=0),
+        held_back=load_held_back(con),
     )
 
 
-TEMPLATE = """<!doctype html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<title>Data-quality report — budget disclosures</title>
-<style>
-  body { font-family: "Noto Sans CJK SC", "PingFang SC", "WenQuanYi Micro Hei", system-ui, sans-serif; margin: 2rem; color: #1f2933;
-         max-width: 1200px; }
-  h1 { font-size: 1.5rem; margin-bottom: .2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; border-bottom: 2px solid #d9e2ec; }
-  h3 { font-size: 1rem; margin: 1.4rem 0 .3rem; } .muted { color: #627d98; font-size: .85rem; }
-  table { border-collapse: collapse; width: 100%; font-size: .82rem; margin: .4rem 0 1rem; }
-  td.msg { overflow-wrap: anywhere; min-width: 28ch; color: #334e68; }
-  details > summary { cursor: pointer; color: #486581; font-size: .85rem; margin: .3rem 0; }
-  th, td { border: 1px solid #d9e2ec; padding: .25rem .45rem; text-align: left; vertical-align: top; }
-  th { background: #f0f4f8; } td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-  .fail { color: #b42318; font-weight: 600; } .insufficient_data { color: #b54708; }
-  .pass { color: #067647; } .not_applicable { color: #627d98; }
-  .badge { display: inline-block; padding: 0 .4rem; border-radius: .6rem; font-size: .75rem; margin-right: .3rem;
-           background: #f0f4f8; }
-  .badge.fail { background: #fee4e2; } .badge.insufficient_data { background: #fef0c7; }
-  .badge.pass { background: #dcfae6; }
-  code { font-size: .8rem; }
-</style>
-</head>
-<body>
-<h1>Data-quality report</h1>
-<p class="muted">Generated {{ data.generated_at.isoformat() }} from <code>marts.fact_check_result</code>.
-{{ data.documents|length }} documents, {{ data.quarantine|length }} quarantined.
-A <span class="fail">fail</span> is a publisher inconsistency: printed figures that contradict each other by
-more than rounding (each figure may be off by half its last printed digit). It is kept as printed.
-<span class="insufficient_data">insufficient_data</span>: a figure the check needs is not printed (or not found).
-Figures in yuan; A is the figure under test, B what it should equal, difference = A − B.</p>
-
-<p><a href="#counts">Outcomes per check</a> · <a href="#quarantine">Quarantined files</a></p>
-
-<h2 id="findings">Findings per document</h2>
-{% for doc in data.documents %}
-<h3>{{ doc.department or doc.source_file }}{% if doc.fiscal_year %} · {{ doc.fiscal_year }}{% endif %}</h3>
-<p class="muted"><code>{{ doc.source_file }}</code>{% if not doc.is_selected %} (another representation of a
-disclosure; not the file selected for the facts){% endif %} —
-{% for outcome in outcomes %}<span class="badge {{ outcome }}">{{ outcome }} {{ doc.counts[outcome] }}</span>{% endfor %}</p>
-{% if doc.findings %}
-{% if not doc.is_selected %}<details><summary>{{ doc.findings|length }} rows (the same document as its selected
-representation, read from another file)</summary>{% endif %}
-<table>
-<tr><th>outcome</th><th>check</th><th>table · row · column</th><th>figure A</th><th>figure B</th>
-<th>difference</th><th>allowance</th><th>where</th><th>message</th></tr>
-{% for f in doc.findings %}
-<tr><td class="{{ f.outcome }}">{{ f.outcome }}</td><td><code>{{ f.check }}</code></td>
-<td>{{ [("table " ~ f.table_no) if f.table_no else "", f.subject or "", f.column or ""]|select|join(" · ") }}</td>
-<td class="num">{{ f.figure_a }}</td><td class="num">{{ f.figure_b }}</td><td class="num">{{ f.difference }}</td>
-<td class="num">{{ f.allowance }}</td><td>{{ f.where }}</td><td class="msg">{{ f.message }}</td></tr>
-{% endfor %}
-</table>
-{% if not doc.is_selected %}</details>{% endif %}
-{% else %}
-<p class="pass">No finding: every identity that could be compared holds within rounding.</p>
-{% endif %}
-{% endfor %}
-
-<h2 id="counts">Outcomes per check across the corpus</h2>
-<table>
-<tr><th>check</th><th>what it compares</th>{% for outcome in outcomes %}<th>{{ outcome }}</th>{% endfor %}</tr>
-{% for check in checks %}
-<tr><td><code>{{ check.name }}</code></td><td>{{ check.description }}</td>
-{% for outcome in outcomes %}<td class="num {% if data.per_check.get(check.name, {}).get(outcome) and outcome in ('fail', 'insufficient_data') %}{{ outcome }}{% endif %}">{{ data.per_check.get(check.name, {}).get(outcome, 0) }}</td>{% endfor %}</tr>
-{% endfor %}
-</table>
-
-<h2 id="quarantine">Quarantined files</h2>
-{% if data.quarantine %}
-<table>
-<tr><th>file</th><th>reason</th><th>message</th><th>seen</th></tr>
-{% for q in data.quarantine %}
-<tr><td><code>{{ q.source_file }}</code></td><td>{{ q.reason }}</td><td>{{ q.message }}</td><td>{{ q.seen_at }}</td></tr>
-{% endfor %}
-</table>
-{% else %}
-<p class="pass">No file was quarantined.</p>
-{% endif %}
-</body>
-</html>
-"""
+TEMPLATE = (Path(__file__).with_name("report.html.j2")).read_text(encoding="utf-8")
 
 
 def render_report(data: ReportData) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(TEMPLATE).render(data=data, checks=CHECKS, outcomes=OUTCOMES)
+    return env.from_string(TEMPLATE).render(
+        data=data, checks=CHECKS, outcomes=OUTCOMES, descriptions=DESCRIPTIONS
+    )
 
 
 def write_report(con: Any, path: Path) -> ReportData:

@@ -19,8 +19,19 @@ from typing import Any
 
 import pyarrow as pa
 
-from orchestration.quality import figures, identities, structure_findings
-from orchestration.quality.identities import CheckResult
+from orchestration.parsing import narrative_subjects
+from orchestration.quality import (
+    cross_table_identities,
+    figures,
+    identities,
+    narrative_identities,
+    narrative_targets,
+    project_identities,
+    results,
+    structure_findings,
+    table_identities,
+)
+from orchestration.quality.results import CheckResult
 from orchestration.warehouse import documents_in
 
 __all__ = [
@@ -33,9 +44,21 @@ __all__ = [
 ]
 
 # The code that computes a result: when it changes, every document is checked again.
-CHECKS_VERSION = hashlib.sha256(
-    b"".join(Path(m.__file__).read_bytes() for m in (figures, identities, structure_findings))
-).hexdigest()[:16]
+ENGINE_MODULES = (
+    figures,
+    results,
+    table_identities,
+    cross_table_identities,
+    narrative_targets,
+    narrative_identities,
+    project_identities,
+    structure_findings,
+    identities,
+    narrative_subjects,
+)
+CHECKS_VERSION = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in ENGINE_MODULES)).hexdigest()[
+    :16
+]
 
 CHECK_RESULTS_DDL = """
 create schema if not exists landing;
@@ -56,10 +79,20 @@ create table if not exists landing.check_results (
     lines varchar,                  -- comma-separated lines (text extractions)
     message varchar not null,
     checked_at timestamp not null,
-    checks_version varchar          -- CHECKS_VERSION of the code that wrote the row
+    checks_version varchar,         -- CHECKS_VERSION of the code that wrote the row
+    unit varchar,                   -- of the figures: 元, or % for a rate
+    table_no_b integer,             -- figure B when it is one printed cell: its table,
+    subject_b varchar,              -- its row
+    column_label_b varchar,         -- and its column as printed
+    check_family varchar            -- within_table | across_tables | narrative | projects | structure
 );
--- warehouses created before results were kept per document
+-- warehouses created before these columns
 alter table landing.check_results add column if not exists checks_version varchar;
+alter table landing.check_results add column if not exists unit varchar;
+alter table landing.check_results add column if not exists table_no_b integer;
+alter table landing.check_results add column if not exists subject_b varchar;
+alter table landing.check_results add column if not exists column_label_b varchar;
+alter table landing.check_results add column if not exists check_family varchar;
 """
 
 
@@ -105,69 +138,90 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value, "f")
 
 
+# landing.check_results columns a result fills (checked_at and checks_version are the run's).
+RESULT_COLUMNS = (
+    "sha256",
+    "seq",
+    "check_name",
+    "outcome",
+    "table_no",
+    "subject",
+    "column_label",
+    "figure_a",
+    "figure_b",
+    "difference",
+    "allowance",
+    "terms",
+    "pages",
+    "lines",
+    "message",
+    "unit",
+    "table_no_b",
+    "subject_b",
+    "column_label_b",
+    "check_family",
+)
+INTEGER_COLUMNS = ("seq", "table_no", "terms", "table_no_b")
+
+
+def _row(r: CheckResult, seq: int) -> tuple:
+    """A result as the values of ``RESULT_COLUMNS``; figures as Decimal strings."""
+    return (
+        r.sha256,
+        seq,
+        r.check,
+        r.outcome,
+        r.table_no,
+        r.subject,
+        r.column,
+        _text(r.figure_a),
+        _text(r.figure_b),
+        _text(r.difference),
+        _text(r.allowance),
+        r.terms,
+        ",".join(map(str, r.pages)) or None,
+        ",".join(map(str, r.lines)) or None,
+        r.message,
+        r.unit,
+        r.table_no_b,
+        r.subject_b,
+        r.column_b,
+        r.family,
+    )
+
+
 def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> None:
     """Replace the stored results of the documents ``sha256s`` with ``results`` (theirs), in one
     transaction."""
     ensure_check_results(con)
     now = datetime.now(UTC).replace(tzinfo=None)
     seq: dict[str, int] = {}
-    rows: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "sha256",
-            "seq",
-            "check_name",
-            "outcome",
-            "table_no",
-            "subject",
-            "column_label",
-            "figure_a",
-            "figure_b",
-            "difference",
-            "allowance",
-            "terms",
-            "pages",
-            "lines",
-            "message",
-        )
-    }
+    rows = []
     for r in results:
         seq[r.sha256] = seq.get(r.sha256, -1) + 1
-        for key, value in (
-            ("sha256", r.sha256),
-            ("seq", seq[r.sha256]),
-            ("check_name", r.check),
-            ("outcome", r.outcome),
-            ("table_no", r.table_no),
-            ("subject", r.subject),
-            ("column_label", r.column),
-            ("figure_a", _text(r.figure_a)),
-            ("figure_b", _text(r.figure_b)),
-            ("difference", _text(r.difference)),
-            ("allowance", _text(r.allowance)),
-            ("terms", r.terms),
-            ("pages", ",".join(map(str, r.pages)) or None),
-            ("lines", ",".join(map(str, r.lines)) or None),
-            ("message", r.message),
-        ):
-            rows[key].append(value)
+        rows.append(_row(r, seq[r.sha256]))
     arrow = pa.table(  # noqa: F841 (read by duckdb)
         {
-            k: pa.array(v, type=pa.int32() if k in ("seq", "table_no", "terms") else pa.string())
-            for k, v in rows.items()
+            name: pa.array(
+                [row[i] for row in rows], type=pa.int32() if name in INTEGER_COLUMNS else pa.string()
+            )
+            for i, name in enumerate(RESULT_COLUMNS)
         }
     )
+    casts = {
+        "figure_a": "cast(figure_a as decimal(18, 2))",
+        "figure_b": "cast(figure_b as decimal(18, 2))",
+        "difference": "cast(difference as decimal(18, 2))",
+        "allowance": "cast(allowance as decimal(18, 4))",
+    }
     con.execute("begin")
     try:
         where, params = documents_in("sha256", sha256s)
         con.execute(f"delete from landing.check_results where {where}", params)
         con.execute(
-            """
-            insert into landing.check_results
-            select sha256, seq, check_name, outcome, table_no, subject, column_label,
-                   cast(figure_a as decimal(18, 2)), cast(figure_b as decimal(18, 2)),
-                   cast(difference as decimal(18, 2)), cast(allowance as decimal(18, 4)),
-                   terms, pages, lines, message, ? as checked_at, ? as checks_version
+            f"""
+            insert into landing.check_results ({", ".join(RESULT_COLUMNS)}, checked_at, checks_version)
+            select {", ".join(casts.get(c, c) for c in RESULT_COLUMNS)}, ? as checked_at, ? as checks_version
             from arrow
             """,
             [now, CHECKS_VERSION],

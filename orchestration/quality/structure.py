@@ -13,15 +13,14 @@ parse: ``structure_findings`` reports it instead. Every frame row names its docu
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 import pandas as pd
 
+from orchestration.parsing.numbers import is_dash, parse_amount
 from orchestration.parsing.tables import REQUIRED_TABLES
-from orchestration.quality.figures import UNIT_FACTORS
+from orchestration.parsing.units import UNIT_FACTORS
 from orchestration.warehouse import documents_in
 
 __all__ = [
@@ -67,34 +66,21 @@ INDEX_COLUMNS = {
     "landing_documents": ["sha256", "source_file"],
 }
 DOCUMENTS_QUERY = """
-    select sha256, source_file, format, department, fiscal_year, level, kind from landing.documents
+    select sha256, source_file, format, reader, department, fiscal_year, level, kind from landing.documents
 """
-# Separators a publisher's text layer may put anywhere in a figure (``125360,898``, ``5, 370. 00``).
-_SEPARATORS = re.compile(r"[\s,，]")
-_PLAIN_NUMBER = re.compile(r"^-?\d+(?:\.\d+)?$")
-_MINUS_SIGNS = str.maketrans({"−": "-", "－": "-", "–": "-"})
-# Printed stand-ins for nothing-but-zero.
-_DASHES = {"-", "—", "－", "–", "―", "−"}
 
 
 def reread(printed: str | None, unit: str | None) -> Decimal | None:
-    """The printed string read again, in yuan (``5, 370. 00`` 万元 → 53700000; ``(12.00)`` → -12).
-
-    A second reading, independent of the parser's: separators are dropped wherever they are,
-    full-width forms folded, a dash is zero, parentheses mean a negative. None when the string is
-    not a figure or the unit is unknown."""
-    text = unicodedata.normalize("NFKC", printed or "").strip()
-    if text in _DASHES:
-        return Decimal(0) if unit in UNIT_FACTORS else None
-    text = _SEPARATORS.sub("", text).translate(_MINUS_SIGNS)
-    if text.startswith("(") and text.endswith(")"):
-        text = "-" + text[1:-1]
-    if not _PLAIN_NUMBER.match(text) or unit not in UNIT_FACTORS:
+    """The printed string read again, in yuan, by the parser's own number reader
+    (``parsing.numbers.parse_amount``: misplaced separators, spaces, full-width forms, brackets and
+    minus signs): ``5, 370. 00`` 万元 → 53700000.00, ``(12.00)`` 元 → -12.00, a dash → 0. None when the
+    string is no figure or the unit is unknown."""
+    if unit not in UNIT_FACTORS:
         return None
-    try:
-        return Decimal(text) * UNIT_FACTORS[unit]
-    except InvalidOperation:
-        return None
+    if is_dash(printed):
+        return Decimal(0)
+    value = parse_amount(printed)
+    return None if value is None else value * UNIT_FACTORS[unit]
 
 
 def cells_frame(con: Any, sha256s: list[str] | None = None) -> pd.DataFrame:

@@ -4,7 +4,7 @@ Plain module (no Dagster import). These were blocking expectations until real do
 correct parses failing them (docs/quality.md, "Moved to the reported checks"): a 款 printed with
 no 项 under it (上海市退役军人服务中心 2026: 20809 退役安置), a child printed without its parent, tables
 2 and 3 listing different subjects, a row with parts but no printed total, a table left out. Each
-is evaluated per document like the identities (``identities.CHECKS`` registers them): one ``fail``
+is a check of the identity engine (``identities.CHECKS``, family ``structure``): one ``fail``
 per row concerned, with its printed figure as figure A and nothing to compare it with (no figure
 B, ``terms`` 0), or one ``pass`` per table where the layout is the usual one.
 """
@@ -15,8 +15,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from orchestration.quality.figures import DocumentFigures, Figure
+from orchestration.quality.results import CheckResult
 
-__all__ = ["STRUCTURE_CHECKS"]
+__all__ = [
+    "parent_has_children",
+    "parent_printed_above",
+    "row_total_printed",
+    "subject_in_twin_table",
+    "table_printed",
+]
 
 # Tables printing functional subjects down to 项 (every 类/款 usually has rows below), and table 8's
 # economic 类 (over its 款).
@@ -34,10 +41,7 @@ STANDARD_TABLES = tuple(range(1, 10))
 LEVELS = {3: "类", 5: "款", 7: "项"}
 
 
-def _result(doc: DocumentFigures, check: str, outcome: str, message: str, **fields: Any):
-    # identities imports this module to register the checks: its CheckResult is imported when first used
-    from orchestration.quality.identities import CheckResult
-
+def _result(doc: DocumentFigures, check: str, outcome: str, message: str, **fields: Any) -> CheckResult:
     return CheckResult(sha256=doc.sha256, check=check, outcome=outcome, message=message, **fields)
 
 
@@ -54,7 +58,7 @@ def _total(figures: list[Figure]) -> Figure:
     return next((f for f in figures if f.column in TOTAL_COLUMNS), figures[0])
 
 
-def _fail(doc: DocumentFigures, check: str, figures: list[Figure], message: str):
+def _fail(doc: DocumentFigures, check: str, figures: list[Figure], message: str) -> CheckResult:
     shown = _total(figures)
     return _result(
         doc,
@@ -63,7 +67,7 @@ def _fail(doc: DocumentFigures, check: str, figures: list[Figure], message: str)
         message,
         table_no=shown.table_no,
         subject=" ".join(p for p in (shown.code, shown.name) if p) or None,
-        column=shown.column,
+        column=shown.printed_column or shown.column,
         figure_a=shown.amount,
         pages=sorted({f.page for f in figures if f.page is not None}),
         lines=sorted({f.line for f in figures if f.line is not None}),
@@ -82,7 +86,7 @@ def _table_results(
     table_no: int,
     offenders: list[tuple[list[Figure], str]],
     passed: str | None,
-) -> Iterable[Any]:
+) -> Iterable[CheckResult]:
     """One fail per offending row (its figures, what is wrong with it), else one pass for the table when
     it had something to check (``passed`` says what held)."""
     for figures, what in offenders:
@@ -91,7 +95,7 @@ def _table_results(
         yield _result(doc, check, "pass", f"table {table_no}: {passed}", table_no=table_no)
 
 
-def parent_has_children(doc: DocumentFigures) -> Iterable[Any]:
+def parent_has_children(doc: DocumentFigures) -> Iterable[CheckResult]:
     """Every 类/款 of tables 2, 3, 5–7 (and economic 类 of table 8) prints rows below it."""
     for table_no, lengths in PARENT_LENGTHS.items():
         rows = _rows(doc.table(table_no))
@@ -106,7 +110,7 @@ def parent_has_children(doc: DocumentFigures) -> Iterable[Any]:
         yield from _table_results(doc, "parent_has_children", table_no, childless, passed)
 
 
-def parent_printed_above(doc: DocumentFigures) -> Iterable[Any]:
+def parent_printed_above(doc: DocumentFigures) -> Iterable[CheckResult]:
     """A 款 or 项 (an economic 款) of tables 1–8 has its parent code printed above it."""
     for table_no in CODED_TABLES:
         seen: set[tuple[str | None, str]] = set()
@@ -123,7 +127,7 @@ def parent_printed_above(doc: DocumentFigures) -> Iterable[Any]:
         yield from _table_results(doc, "parent_printed_above", table_no, orphans, passed)
 
 
-def subject_in_twin_table(doc: DocumentFigures) -> Iterable[Any]:
+def subject_in_twin_table(doc: DocumentFigures) -> Iterable[CheckResult]:
     """Tables 2 and 3 list the same subjects; tables 5, 6, 7 only subjects of table 3."""
     tables = set(TWIN_TABLES) | set(TWIN_TABLES.values())
     codes = {t: {c.code for c in doc.table(t) if c.code} for t in tables}
@@ -138,12 +142,12 @@ def subject_in_twin_table(doc: DocumentFigures) -> Iterable[Any]:
         yield from _table_results(doc, "subject_in_twin_table", table_no, missing, passed)
 
 
-def row_total_printed(doc: DocumentFigures) -> Iterable[Any]:
+def row_total_printed(doc: DocumentFigures) -> Iterable[CheckResult]:
     """A row of tables 1–8 that prints figures prints its total (合计, or 预算数 in tables 1 and 4)."""
     for table_no in CODED_TABLES:
         rows = _rows(doc.table(table_no))
         without = [
-            (figures, f" in {', '.join(f.column for f in figures)} but no total")
+            (figures, f" in {', '.join(f.printed_column or f.column for f in figures)} but no total")
             for figures in rows.values()
             if not any(f.column in TOTAL_COLUMNS for f in figures)
         ]
@@ -151,7 +155,7 @@ def row_total_printed(doc: DocumentFigures) -> Iterable[Any]:
         yield from _table_results(doc, "row_total_printed", table_no, without, passed)
 
 
-def table_printed(doc: DocumentFigures) -> Iterable[Any]:
+def table_printed(doc: DocumentFigures) -> Iterable[CheckResult]:
     """The nine standard tables are printed (an empty one, 本表无数据, counts as printed)."""
     missing = [t for t in STANDARD_TABLES if t not in doc.tables]
     for table_no in missing:
@@ -164,33 +168,3 @@ def table_printed(doc: DocumentFigures) -> Iterable[Any]:
         )
     if not missing:
         yield _result(doc, "table_printed", "pass", "the nine standard tables are printed")
-
-
-# (name, description, evaluation): registered into identities.CHECKS
-STRUCTURE_CHECKS = (
-    (
-        "parent_has_children",
-        "Every 类/款 of tables 2, 3, 5–7 and economic 类 of table 8 prints rows below it (a 款 without 项 is a leaf).",
-        parent_has_children,
-    ),
-    (
-        "parent_printed_above",
-        "A 款/项 (economic 款) of tables 1–8 has its parent row printed above it.",
-        parent_printed_above,
-    ),
-    (
-        "subject_in_twin_table",
-        "Tables 2 and 3 list the same subjects; tables 5, 6, 7 only subjects of table 3.",
-        subject_in_twin_table,
-    ),
-    (
-        "row_total_printed",
-        "A row of tables 1–8 with figures prints its total (合计; 预算数 in tables 1, 4).",
-        row_total_printed,
-    ),
-    (
-        "table_printed",
-        "The nine standard tables are printed (tables 4, 6, 7, 9 may be left out).",
-        table_printed,
-    ),
-)

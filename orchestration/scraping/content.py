@@ -19,7 +19,8 @@ MAX_NAME_CHARS = 200
 MAGIC = {
     "pdf": (b"%PDF-",),
     "ole": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",),  # legacy .xls / .doc / .wps / .et
-    "zip": (b"PK\x03\x04",),  # .xlsx / .docx
+    "zip": (b"PK\x03\x04",),  # .xlsx / .docx / .ofd / an archive of the files
+    "rar": (b"Rar!\x1a\x07",),
 }
 HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<table", b"<meta", b"<title")
 
@@ -32,18 +33,23 @@ EXPECTED_KINDS = {
     "wps": {"ole"},
     "xlsx": {"zip"},
     "docx": {"zip"},
+    "ofd": {"zip"},  # China's fixed-layout format (GB/T 33190), a ZIP of XML
+    "zip": {"zip"},
+    "rar": {"rar"},
     "html": {"html"},
     "htm": {"html"},
     "shtml": {"html"},
+    "jhtml": {"html"},
+    "xhtml": {"html"},
 }
 # the extension a file is stored under, by kind (and the declared extension where it refines it)
-STORED_EXTENSION = {"pdf": "pdf", "html": "html"}
+STORED_EXTENSION = {"pdf": "pdf", "html": "html", "rar": "rar"}
 OLE_EXTENSIONS = ("xls", "doc", "et", "wps")
-ZIP_EXTENSIONS = ("xlsx", "docx", "xls", "doc")
+ZIP_EXTENSIONS = ("xlsx", "docx", "xls", "doc", "ofd")
 
 
 def sniff(head: bytes) -> str | None:
-    """The kind of a file from its first bytes: pdf, ole, zip, html, or None."""
+    """The kind of a file from its first bytes: pdf, ole, zip, rar, html, or None."""
     for kind, prefixes in MAGIC.items():
         if head.startswith(prefixes):
             return kind
@@ -58,9 +64,23 @@ def disposition_filename(header: str | None) -> str | None:
     if not header:
         return None
     message = email.message.Message()
-    message["content-disposition"] = header
+    message["content-disposition"] = _undo_latin1(header)
     name = message.get_filename()
     return _bare_name(name) if name else None
+
+
+def _undo_latin1(header: str) -> str:
+    """A header sent as raw UTF-8 or GBK bytes arrives read as Latin-1: read it again in its charset."""
+    try:
+        raw = header.encode("latin-1")
+    except UnicodeEncodeError:
+        return header  # already decoded as something else
+    for charset in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(charset)
+        except UnicodeDecodeError:
+            continue
+    return header
 
 
 def _bare_name(name: str) -> str | None:

@@ -1,58 +1,36 @@
 """Crawl one source: listing pages -> budget posts -> attachments -> store + manifest.
 
-``crawl_source`` is the one entry point the CLI and the Dagster asset call. It never
-raises for a bad page or file: each is a manifest row with a reason, and the report
-says whether the source failed as a whole (no listing page could be read).
+``crawl_source`` is the one entry point the CLI and the Dagster asset call. Finding the
+pages, posts and attachments is ``Discovery``'s (shared with ``budget scrape --check``);
+this module downloads, stores by content and writes one manifest row per fetch. It never
+raises for a bad page or file: each is a manifest row with a reason, and the report says
+whether the source failed as a whole (no listing page could be read).
 """
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 import uuid
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import urljoin
-
-from selectolax.lexbor import LexborHTMLParser
 
 from . import content
-from .fetcher import Fetcher, FetchRejected, FetchResult, normalize_url
+from .attachments import html_document
+from .discovery import UNSURE, Attachment, Discovery, Post, PostReading
+from .fetcher import Fetcher, FetchRejected, FetchResult
+from .hostpool import map_per_host
 from .manifest import MANIFEST_NAME, ManifestFile, ManifestRow, latest_by_url, sync_warehouse
 from .registry import Source
-from .store import ContentStore
+from .store import ContentStore, StoredFile
+from .titles import title_verdict
 
-__all__ = ["CrawlReport", "Link", "crawl_source", "extract_links", "is_budget_title"]
+__all__ = ["CrawlReport", "crawl_source", "is_budget_title"]
 
 Progress = Callable[[str, "CrawlReport"], None]
-CHARSET_RE = re.compile(rb"""charset\s*=\s*["']?([\w-]+)""", re.IGNORECASE)
-FALLBACK_CHARSET = "gb18030"  # older district portals still serve GBK pages without saying so
-SKIPPED_OUTCOMES = ("duplicate", "unchanged", "not_modified")
-
-
-@dataclass(frozen=True)
-class Link:
-    url: str
-    text: str
-
-
-@dataclass(frozen=True)
-class Post:
-    url: str
-    title: str
-    listing_url: str
-
-
-@dataclass(frozen=True)
-class Attachment:
-    url: str
-    link_text: str
-    post: Post
 
 
 @dataclass
@@ -62,10 +40,10 @@ class CrawlReport:
     source: str
     crawl_id: str
     listing_pages: int = 0
-    posts_seen: int = 0  # detail links found on listing pages
+    posts_seen: int = 0  # post links found on listing pages
     posts_matched: int = 0  # ... whose title says budget
     posts_fetched: int = 0
-    files_found: int = 0  # attachment links on budget posts
+    files_found: int = 0  # attachment links on budget posts (and pages kept whole)
     files_fetched: int = 0  # new content put in the store
     files_skipped: int = 0  # 304, same sha as before, or same sha under another URL
     files_rejected: int = 0
@@ -76,6 +54,7 @@ class CrawlReport:
     stopped_by: str | None = None  # the limit that ended the crawl early, if any
     failure: str | None = None  # set when the source failed entirely
     rejections: Counter = field(default_factory=Counter)
+    posts_skipped: Counter = field(default_factory=Counter)  # why posts were not budgets
     rows: list[ManifestRow] = field(default_factory=list, repr=False)
     warehouse_rows: int = 0
 
@@ -103,57 +82,39 @@ class CrawlReport:
         out = {k: getattr(self, k) for k in keys}
         out["elapsed_seconds"] = round(self.elapsed_seconds, 3)
         out["rejections"] = dict(sorted(self.rejections.items()))
+        out["posts_skipped"] = dict(sorted(self.posts_skipped.items()))
+        return out
+
+    def metadata(self) -> dict:
+        """The summary as asset metadata (plain values; dicts become JSON)."""
+        out = self.summary()
+        out["stopped_by"] = out["stopped_by"] or ""
+        out["failure"] = out["failure"] or ""
+        out["crawl_id"] = self.crawl_id
         return out
 
 
 def is_budget_title(title: str, source: Source) -> bool:
-    """A post is a budget when its title has an include word and no exclude word."""
-    return any(w in title for w in source.title_include) and not any(w in title for w in source.title_exclude)
-
-
-def decode_html(body: bytes, content_type: str | None) -> str:
-    """Page text from the header charset, a <meta> charset, UTF-8, or GB18030, in that order."""
-    candidates = []
-    for source in ((content_type or "").encode("ascii", "ignore"), body[:4096]):
-        match = CHARSET_RE.search(source)
-        if match:
-            candidates.append(match.group(1).decode("ascii").lower())
-    candidates += ["utf-8", FALLBACK_CHARSET]
-    for charset in candidates:
-        try:
-            return body.decode("gb18030" if charset in ("gb2312", "gbk") else charset)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return body.decode("utf-8", errors="replace")
-
-
-def extract_links(html: str, page_url: str) -> list[Link]:
-    """Absolute http(s) links of a page, in page order, with their text (or title attribute)."""
-    tree = LexborHTMLParser(html)
-    base = page_url
-    base_node = tree.css_first("base[href]")
-    if base_node is not None and base_node.attributes.get("href"):
-        base = urljoin(page_url, base_node.attributes["href"])
-    links = []
-    for node in tree.css("a[href]"):
-        href = (node.attributes.get("href") or "").strip()
-        if not href or href.startswith(("javascript:", "mailto:", "tel:", "#")):
-            continue
-        url = normalize_url(urljoin(base, href))
-        if not url.startswith(("http://", "https://")):
-            continue
-        # Listings truncate long titles in the text and keep the whole one in title="...".
-        text = (node.attributes.get("title") or "").strip() or node.text(separator=" ", strip=True)
-        links.append(Link(url, " ".join(text.split())))
-    return links
+    """A post is a budget when its title has an include word, a year, and no exclude word."""
+    return title_verdict(title, source.title_include, source.title_exclude, source.require_year) is None
 
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
+def _where(item: Attachment) -> dict:
+    return {
+        "listing_url": item.post.listing_url,
+        "detail_url": None if item.post.is_file else item.post.url,
+        "post_title": item.post.title,
+        "link_text": item.link_text,
+        "attachment_url": item.url,
+    }
+
+
 class _Crawl:
-    """The state of one crawl; split from ``crawl_source`` to keep each step short."""
+    """The state of one crawl, and the ``Sink`` its discovery reports to."""
 
     def __init__(self, source: Source, raw_dir: Path, progress: Progress | None):
         self.source = source
@@ -166,9 +127,6 @@ class _Crawl:
         self.progress = progress
         self.lock = threading.Lock()
         self.started = time.monotonic()
-        self.detail_re = re.compile(source.detail_pattern)
-        self.attachment_re = re.compile(source.attachment_pattern)
-        self.listing_re = re.compile(source.listing_pattern) if source.listing_pattern else None
 
     # -- bookkeeping ----------------------------------------------------------------------
 
@@ -177,6 +135,12 @@ class _Crawl:
             self.report.stopped_by = self.report.stopped_by or "max_seconds"
             return True
         return False
+
+    def event(self, name: str) -> None:
+        if name == "listing":
+            self.report.listing_pages += 1
+        if self.progress is not None:
+            self.progress(name, self.report)
 
     def record(self, row: ManifestRow, event: str) -> None:
         with self.lock:
@@ -200,7 +164,7 @@ class _Crawl:
             **values,
         )
 
-    def reject_page(self, kind: str, err: FetchRejected, **where) -> None:
+    def page_rejected(self, kind: str, err: FetchRejected, **where) -> None:
         with self.lock:
             self.report.pages_rejected += 1
         row = self.row(
@@ -208,100 +172,83 @@ class _Crawl:
         )
         self.record(row, "page_rejected")
 
-    # -- listing pages --------------------------------------------------------------------
+    def skip_post(self, post: Post, reason: str) -> None:
+        """A budget post left unfetched by a limit: recorded, so the gap shows in the manifest."""
+        with self.lock:
+            self.report.pages_rejected += 1
+        where = {"listing_url": post.listing_url, "detail_url": post.url, "post_title": post.title}
+        self.record(self.row("detail", "rejected", reason=reason, **where), "page_rejected")
 
-    def listing_pages(self, fetcher: Fetcher) -> list[Post]:
-        """Walk the listing pages breadth-first; return the detail links found, first seen first."""
-        queue: list[tuple[str, int | None]] = [(normalize_url(u), 0) for u in self.source.start_urls]
-        seen = {url for url, _ in queue}
-        posts: dict[str, Post] = {}
-        read_any = False
-        while queue:
-            if self.report.listing_pages >= self.limits.max_pages:
-                self.report.stopped_by = "max_pages"
-                break
-            if self.out_of_time():
-                break
-            url, page_no = queue.pop(0)
-            try:
-                page = fetcher.get_page(url)
-            except FetchRejected as err:
-                # A generated page past the last one answers 404: the end of the listing, not an error.
-                if not (page_no and err.status == 404):
-                    self.reject_page("listing", err, listing_url=url)
-                continue
-            read_any = True
-            self.report.listing_pages += 1
-            if self.progress is not None:
-                self.progress("listing", self.report)
-            for link in extract_links(decode_html(page.body, page.content_type), page.final_url):
-                if self.detail_re.search(link.url):
-                    if link.url not in posts:
-                        posts[link.url] = Post(link.url, link.text, url)
-                elif (
-                    self.listing_re is not None and self.listing_re.search(link.url) and link.url not in seen
-                ):
-                    seen.add(link.url)
-                    queue.append((link.url, None))
-            if self.source.page_template and page_no is not None:
-                # the next generated page not already queued (the start URL may be "?page=1" itself)
-                n = page_no + 1
-                following = normalize_url(urljoin(url, self.source.page_template.format(n=n)))
-                while following in seen and n <= self.limits.max_pages:
-                    n += 1
-                    following = normalize_url(urljoin(url, self.source.page_template.format(n=n)))
-                if following not in seen:
-                    seen.add(following)
-                    queue.append((following, n))
-        if not read_any:
-            self.report.failure = "no listing page could be read"
-        self.report.posts_seen = len(posts)
-        return list(posts.values())
+    def reject_file(self, reason: str, **values) -> None:
+        with self.lock:
+            self.report.files_rejected += 1
+        self.record(self.row("attachment", "rejected", reason=reason, **values), "file")
 
-    # -- detail pages ---------------------------------------------------------------------
+    # -- posts ----------------------------------------------------------------------------
 
-    def detail_page(self, fetcher: Fetcher, post: Post) -> list[Attachment]:
+    def select_posts(self, discovery: Discovery, posts: list[Post]) -> list[Post]:
+        """The budget posts (and the cut titles their page will settle), within ``max_posts``."""
+        report = self.report
+        report.listing_pages, report.posts_seen = len(discovery.pages), len(posts)
+        report.failure, report.stopped_by = discovery.failure, discovery.stopped_by
+        chosen = []
+        for post in posts:
+            verdict = discovery.post_verdict(post)
+            report.posts_matched += verdict is None
+            if verdict is None or verdict == UNSURE:
+                chosen.append(post)
+            else:
+                report.posts_skipped[verdict] += 1
+        if len(chosen) > self.limits.max_posts:
+            for post in chosen[self.limits.max_posts :]:
+                self.skip_post(post, "limit: max_posts")
+            chosen = chosen[: self.limits.max_posts]
+            report.stopped_by = "max_posts"
+        return chosen
+
+    def read_post(self, discovery: Discovery, post: Post) -> PostReading:
         if self.out_of_time():
             self.skip_post(post, "limit: max_seconds")
-            return []
-        try:
-            page = fetcher.get_page(post.url)
-        except FetchRejected as err:
-            self.reject_page(
-                "detail", err, listing_url=post.listing_url, detail_url=post.url, post_title=post.title
-            )
-            return []
+            return PostReading(post)
+        reading = discovery.read_post(post)
         with self.lock:
-            self.report.posts_fetched += 1
-        found = []
-        for link in extract_links(decode_html(page.body, page.content_type), page.final_url):
-            if self.attachment_re.search(link.url) and link.url != post.url:
-                found.append(Attachment(link.url, link.text, post))
-        return found
+            self.report.posts_fetched += reading.fetched
+            if reading.verdict is not None:
+                self.report.posts_skipped[reading.verdict] += 1
+            elif reading.title is not None:  # a cut title its page showed to be a budget's
+                self.report.posts_matched += 1
+        return reading
+
+    def select_attachments(self, readings: list[PostReading]) -> list[Attachment]:
+        """Each attachment URL once (the first post wins), within ``max_files``."""
+        unique: dict[str, Attachment] = {}
+        for reading in readings:
+            for item in reading.attachments:
+                unique.setdefault(item.url, item)
+        attachments = list(unique.values())
+        self.report.files_found = len(attachments)
+        if len(attachments) > self.limits.max_files:
+            for item in attachments[self.limits.max_files :]:
+                self.reject_file("limit: max_files", **_where(item))
+            attachments = attachments[: self.limits.max_files]
+            self.report.stopped_by = "max_files"
+        if self.progress is not None:
+            self.progress("posts", self.report)
+        return attachments
 
     # -- attachments ----------------------------------------------------------------------
 
-    @staticmethod
-    def where(item: Attachment) -> dict:
-        return {
-            "listing_url": item.post.listing_url,
-            "detail_url": item.post.url,
-            "post_title": item.post.title,
-            "link_text": item.link_text,
-            "attachment_url": item.url,
-        }
-
-    def attachment_limited(self, item: Attachment, reason: str) -> None:
-        self.reject_file(reason, **self.where(item))
-
     def attachment(self, fetcher: Fetcher, item: Attachment) -> None:
-        where = self.where(item)
+        where = _where(item)
         if self.out_of_time():
             self.reject_file("limit: max_seconds", **where)
             return
         prior = self.previous.get(item.url)
         if prior is not None and not (prior.sha256 and self.store.find(prior.sha256)):
             prior = None  # the stored copy is gone: fetch it whole again
+        if item.page is not None:  # a post kept whole: its page is already here
+            self.store_page(item.page, prior, where)
+            return
         try:
             result = fetcher.download(
                 item.url,
@@ -313,29 +260,31 @@ class _Crawl:
             self.reject_file(err.reason, http_status=err.status, final_url=err.final_url, **where)
             return
         if result.status == 304 and prior is not None:
-            row = self.row(
-                "attachment",
-                "not_modified",
-                final_url=result.final_url,
-                http_status=304,
-                sha256=prior.sha256,
-                size=prior.size,
-                content_type=prior.content_type,
-                etag=result.etag or prior.etag,
-                last_modified=result.last_modified or prior.last_modified,
-                stored_path=prior.stored_path,
-                server_filename=prior.server_filename,
-                is_current=True,
-                **where,
-            )
-            with self.lock:
-                self.report.files_skipped += 1
-            self.record(row, "file")
-            return
-        if result.temp_path is None:  # a 304 we did not ask for
+            self.not_modified(result, prior, where)
+        elif result.temp_path is None:  # a 304 we did not ask for
             self.reject_file("unexpected_304", http_status=result.status, final_url=result.final_url, **where)
-            return
-        self.store_download(result, prior, where)
+        else:
+            self.store_download(result, prior, where)
+
+    def not_modified(self, result: FetchResult, prior: ManifestRow, where: dict) -> None:
+        row = self.row(
+            "attachment",
+            "not_modified",
+            final_url=result.final_url,
+            http_status=304,
+            sha256=prior.sha256,
+            size=prior.size,
+            content_type=prior.content_type,
+            etag=result.etag or prior.etag,
+            last_modified=result.last_modified or prior.last_modified,
+            stored_path=prior.stored_path,
+            server_filename=prior.server_filename,
+            is_current=True,
+            **where,
+        )
+        with self.lock:
+            self.report.files_skipped += 1
+        self.record(row, "file")
 
     def store_download(self, result: FetchResult, prior: ManifestRow | None, where: dict) -> None:
         filename = content.disposition_filename(result.content_disposition)
@@ -355,47 +304,45 @@ class _Crawl:
             self.store.discard(result.temp_path)
             self.reject_file(reason, **common)
             return
-        stored = self.store.commit(result.temp_path, result.sha256, ext)
+        if ext == "html":  # keep the charset the header named inside the page
+            document = html_document(result.temp_path.read_bytes(), result.content_type)
+            self.store.discard(result.temp_path)
+            stored, common["size"] = self.store.put(document, "html"), len(document)
+        else:
+            stored = self.store.commit(result.temp_path, result.sha256, ext)
+        self.stored(stored, prior, common["size"], common)
+
+    def store_page(self, page: FetchResult, prior: ManifestRow | None, where: dict) -> None:
+        """A post whose page holds the budget tables: the page is the document, kept as HTML."""
+        document = html_document(page.body or b"", page.content_type)
+        stored = self.store.put(document, "html")
+        common = dict(
+            final_url=page.final_url,
+            http_status=page.status,
+            size=len(document),
+            content_type=page.content_type,
+            **where,
+        )
+        self.stored(stored, prior, len(document), common)
+
+    def stored(self, stored: StoredFile, prior: ManifestRow | None, size: int, common: dict) -> None:
         if stored.new:
             outcome = "stored"
         elif prior is not None and prior.sha256 == stored.sha256:
             outcome = "unchanged"
         else:
             outcome = "duplicate"
+        path = self.store.relative(stored.path)
         row = self.row(
-            "attachment",
-            outcome,
-            sha256=stored.sha256,
-            stored_path=self.store.relative(stored.path),
-            is_current=True,
-            **common,
+            "attachment", outcome, sha256=stored.sha256, stored_path=path, is_current=True, **common
         )
         with self.lock:
-            self.report.bytes_downloaded += result.size
+            self.report.bytes_downloaded += size
             if stored.new:
                 self.report.files_fetched += 1
             else:
                 self.report.files_skipped += 1
         self.record(row, "file")
-
-    def skip_post(self, post: Post, reason: str) -> None:
-        """A budget post left unfetched by a limit: recorded, so the gap shows in the manifest."""
-        with self.lock:
-            self.report.pages_rejected += 1
-        row = self.row(
-            "detail",
-            "rejected",
-            reason=reason,
-            listing_url=post.listing_url,
-            detail_url=post.url,
-            post_title=post.title,
-        )
-        self.record(row, "page_rejected")
-
-    def reject_file(self, reason: str, **values) -> None:
-        with self.lock:
-            self.report.files_rejected += 1
-        self.record(self.row("attachment", "rejected", reason=reason, **values), "file")
 
 
 def crawl_source(
@@ -412,41 +359,20 @@ def crawl_source(
     (events: ``listing``, ``posts``, ``file``, ``page_rejected``).
     """
     crawl = _Crawl(source, Path(raw_dir), progress)
-    report = crawl.report
     own_fetcher = fetcher is None
     fetcher = fetcher or Fetcher(source.limits, source.allowed_hosts)
-    workers = source.limits.concurrency * max(1, len(source.allowed_hosts))
+    concurrency = source.limits.concurrency
+    discovery = Discovery(source, fetcher, crawl)
     try:
-        posts = crawl.listing_pages(fetcher)
-        budget_posts = [p for p in posts if is_budget_title(p.title, source)]
-        report.posts_matched = len(budget_posts)
-        if len(budget_posts) > source.limits.max_posts:
-            for post in budget_posts[source.limits.max_posts :]:
-                crawl.skip_post(post, "limit: max_posts")
-            budget_posts = budget_posts[: source.limits.max_posts]
-            report.stopped_by = "max_posts"
-        if progress is not None:
-            progress("posts", report)
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix=f"scrape-{source.name}") as pool:
-            found = [
-                a for batch in pool.map(lambda p: crawl.detail_page(fetcher, p), budget_posts) for a in batch
-            ]
-            unique: dict[str, Attachment] = {}
-            for item in found:
-                unique.setdefault(item.url, item)  # a file linked from two posts: the first post wins
-            attachments = list(unique.values())
-            report.files_found = len(attachments)
-            if len(attachments) > source.limits.max_files:
-                for item in attachments[source.limits.max_files :]:
-                    crawl.attachment_limited(item, "limit: max_files")
-                attachments = attachments[: source.limits.max_files]
-                report.stopped_by = "max_files"
-            list(pool.map(lambda a: crawl.attachment(fetcher, a), attachments))
+        posts = crawl.select_posts(discovery, discovery.walk_listing(crawl.out_of_time))
+        readings = map_per_host(lambda p: crawl.read_post(discovery, p), posts, lambda p: p.url, concurrency)
+        attachments = crawl.select_attachments(readings)
+        map_per_host(lambda a: crawl.attachment(fetcher, a), attachments, lambda a: a.url, concurrency)
     finally:
-        report.requests = fetcher.requests
+        crawl.report.requests = fetcher.requests
         if own_fetcher:
             fetcher.close()
-        report.elapsed_seconds = time.monotonic() - crawl.started
+        crawl.report.elapsed_seconds = time.monotonic() - crawl.started
     if warehouse_path is not None:
-        report.warehouse_rows = sync_warehouse(warehouse_path, crawl.manifest.read(), [source.name])
-    return report
+        crawl.report.warehouse_rows = sync_warehouse(warehouse_path, crawl.manifest.read(), [source.name])
+    return crawl.report

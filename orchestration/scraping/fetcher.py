@@ -1,9 +1,12 @@
-"""Polite HTTP: robots.txt, per-host delay and concurrency, retries, redirects, size caps.
+"""Polite HTTP: robots.txt, per-host delay and concurrency, retries, redirects, bounded waits.
 
 Every request goes through ``Fetcher``: it checks each hop of a redirect chain against
 the allowed hosts and robots.txt, retries 5xx answers and timeouts with exponential
-backoff (tenacity), and streams bodies with a byte cap. A fetch that cannot succeed
-raises ``FetchRejected`` with a short reason; the crawler records it and goes on.
+backoff (tenacity), and streams bodies with a byte cap. Waiting is bounded three ways:
+a connect timeout, a read timeout (no byte for that long) and a deadline for the whole
+URL, every attempt and the waits between them included, so a server that stalls costs
+at most ``deadline_seconds``. A fetch that cannot succeed raises ``FetchRejected`` with a
+short reason; the crawler records it and goes on.
 """
 
 from __future__ import annotations
@@ -33,7 +36,16 @@ from tenacity import (
 from . import content
 from .registry import Limits
 
-__all__ = ["USER_AGENT", "FetchRejected", "FetchResult", "Fetcher", "normalize_url"]
+__all__ = [
+    "HTML_TYPES",
+    "LISTING_TYPES",
+    "SCRIPT_TYPES",
+    "USER_AGENT",
+    "FetchRejected",
+    "FetchResult",
+    "Fetcher",
+    "normalize_url",
+]
 
 # How a portal admin can reach whoever runs the crawler (a URL or e-mail), from the environment:
 # the project has no published home yet, so no address is invented here.
@@ -47,8 +59,13 @@ ROBOTS_AGENT = "shanghai-budget-warehouse"  # the token robots.txt groups are ma
 MAX_PAGE_BYTES = 5 * 1024 * 1024  # an HTML listing or detail page larger than this is not a page
 MAX_ROBOTS_BYTES = 512 * 1024  # RFC 9309: parse at least 500 KiB
 MAX_ROBOTS_DELAY = 30.0  # a Crawl-delay above this is capped rather than stalling the crawl
-CHUNK_BYTES = 64 * 1024
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+TIMEOUT_ATTEMPTS = 2  # attempts at most after timeouts (5xx answers get every retry the deadline allows)
+MIN_ATTEMPT_SECONDS = 0.5  # an attempt with less time than this left before the deadline is not started
+# media types accepted for pages ("" is a page served without a Content-Type)
+HTML_TYPES = ("", "text/html", "application/xhtml+xml", "text/plain")
+LISTING_TYPES = (*HTML_TYPES, "application/json", "text/json", "text/javascript", "application/javascript")
+SCRIPT_TYPES = ("", "text/javascript", "application/javascript", "application/x-javascript", "text/plain")
 
 
 class FetchRejected(Exception):
@@ -67,6 +84,26 @@ class _Retryable(Exception):
     def __init__(self, status: int):
         super().__init__(f"http_{status}")
         self.status = status
+
+
+class _Deadline:
+    """The time one URL may take in all; the clock starts with its first request, not in the queue."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.started: float | None = None
+
+    def start(self) -> None:
+        if self.started is None:
+            self.started = time.monotonic()
+
+    def remaining(self) -> float:
+        if self.started is None:
+            return self.seconds
+        return self.seconds - (time.monotonic() - self.started)
+
+    def elapsed(self) -> float:
+        return 0.0 if self.started is None else time.monotonic() - self.started
 
 
 @dataclass
@@ -142,7 +179,7 @@ class Fetcher:
         self.user_agent = user_agent
         self.client = httpx.Client(
             headers={"User-Agent": user_agent, "Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"},
-            timeout=httpx.Timeout(limits.timeout_seconds),
+            timeout=self._timeout(limits.deadline_seconds),
             follow_redirects=False,  # followed by hand: each hop is checked and loops detected
             trust_env=False,  # never route through a proxy from the environment
         )
@@ -200,12 +237,20 @@ class Fetcher:
 
     # -- requests -------------------------------------------------------------------------
 
-    def get_page(self, url: str) -> FetchResult:
-        """Fetch an HTML page into memory."""
+    def _timeout(self, remaining: float) -> httpx.Timeout:
+        """Connect and read timeouts, neither past what is left of the deadline."""
+        remaining = max(remaining, 0.01)  # httpx reads 0 as "no timeout"
+        read = min(self.limits.read_timeout_seconds, remaining)
+        connect = min(self.limits.connect_timeout_seconds, remaining)
+        return httpx.Timeout(connect=connect, read=read, write=read, pool=read)
+
+    def get_page(self, url: str, accept: tuple[str, ...] = HTML_TYPES) -> FetchResult:
+        """Fetch a page (HTML by default; a listing may also be JSON) into memory."""
         result = self._get(url, {}, MAX_PAGE_BYTES)
         mime = (result.content_type or "").split(";")[0].strip().lower()
-        if mime and mime not in ("text/html", "application/xhtml+xml", "text/plain"):
-            raise FetchRejected(f"not_html: {mime}", status=result.status, final_url=result.final_url)
+        if mime not in accept:
+            kind = "not_html" if accept == HTML_TYPES else "unexpected_type"
+            raise FetchRejected(f"{kind}: {mime}", status=result.status, final_url=result.final_url)
         return result
 
     def download(
@@ -230,12 +275,17 @@ class Fetcher:
     ) -> FetchResult:
         seen: list[str] = []
         current = normalize_url(url)
+        deadline = _Deadline(self.limits.deadline_seconds)
         while True:
             if current in seen:
                 raise FetchRejected(f"redirect_loop: {' -> '.join(seen + [current])}", final_url=current)
             if len(seen) > self.limits.max_redirects:
                 raise FetchRejected(f"too_many_redirects: {len(seen) - 1}", final_url=current)
             seen.append(current)
+            if deadline.remaining() <= 0:  # the redirect hops so far took the whole deadline
+                raise FetchRejected(
+                    f"timeout: deadline {self.limits.deadline_seconds:g} s passed", final_url=current
+                )
             if check:
                 try:
                     self.check_allowed(current)
@@ -244,7 +294,7 @@ class Fetcher:
                         err.reason = f"redirect_{err.reason}"
                     err.final_url = current
                     raise
-            result = self._attempts(current, headers, max_bytes, dest_dir)
+            result = self._attempts(current, headers, max_bytes, dest_dir, deadline)
             result.url = normalize_url(url)
             if result.status in REDIRECT_STATUSES:
                 location = result.location
@@ -255,30 +305,37 @@ class Fetcher:
             return result
 
     def _attempts(
-        self, url: str, headers: dict[str, str], max_bytes: int, dest_dir: Path | None
+        self, url: str, headers: dict[str, str], max_bytes: int, dest_dir: Path | None, deadline: _Deadline
     ) -> FetchResult:
+        def out_of_time(state) -> bool:  # the next attempt would start too close to the deadline
+            return deadline.remaining() - state.upcoming_sleep < MIN_ATTEMPT_SECONDS
+
+        def stalled_twice(state) -> bool:  # a server that stalled twice stalls again: spare it a third wait
+            return state.attempt_number >= TIMEOUT_ATTEMPTS and isinstance(
+                state.outcome.exception(), httpx.TimeoutException
+            )
+
         retrying = Retrying(
             retry=retry_if_exception_type((_Retryable, httpx.TimeoutException, httpx.TransportError)),
-            stop=stop_after_attempt(self.limits.retries + 1),
+            stop=stop_after_attempt(self.limits.retries + 1) | out_of_time | stalled_twice,
             wait=wait_exponential(
                 multiplier=self.limits.backoff_seconds, max=self.limits.backoff_max_seconds
             ),
             reraise=False,
         )
         try:
-            return retrying(self._once, url, headers, max_bytes, dest_dir)
+            return retrying(self._once, url, headers, max_bytes, dest_dir, deadline)
         except RetryError as err:
             cause = err.last_attempt.exception()
             attempts = err.last_attempt.attempt_number
+            spent = f"{attempts} attempt{'s' if attempts > 1 else ''} in {deadline.elapsed():.1f} s"
             if isinstance(cause, _Retryable):
                 raise FetchRejected(
-                    f"http_{cause.status}: gave up after {attempts} attempts",
-                    status=cause.status,
-                    final_url=url,
+                    f"http_{cause.status}: gave up after {spent}", status=cause.status, final_url=url
                 ) from cause
             kind = "timeout" if isinstance(cause, httpx.TimeoutException) else "network_error"
             raise FetchRejected(
-                f"{kind}: gave up after {attempts} attempts ({type(cause).__name__})", final_url=url
+                f"{kind}: gave up after {spent} ({type(cause).__name__})", final_url=url
             ) from cause
 
     def _started(self, url: str) -> None:
@@ -287,74 +344,97 @@ class Fetcher:
         if self.on_request is not None:
             self.on_request(url)
 
-    def _once(self, url: str, headers: dict[str, str], max_bytes: int, dest_dir: Path | None) -> FetchResult:
+    def _once(
+        self, url: str, headers: dict[str, str], max_bytes: int, dest_dir: Path | None, deadline: _Deadline
+    ) -> FetchResult:
         host = (urlsplit(url).hostname or "").lower()
-        with (
-            self.throttle.slot(host, on_start=lambda: self._started(url)),
-            self.client.stream("GET", url, headers=headers) as response,
-        ):
-            status = response.status_code
-            result = FetchResult(
-                url=url,
-                final_url=url,
-                status=status,
-                content_type=response.headers.get("content-type"),
-                etag=response.headers.get("etag"),
-                last_modified=response.headers.get("last-modified"),
-                content_disposition=response.headers.get("content-disposition"),
-            )
-            if status >= 500 or status == 429:  # 429: the portal asks us to slow down
-                raise _Retryable(status)
-            if status in REDIRECT_STATUSES:
-                result.location = response.headers.get("location")
-                return result
-            if status == 304:
-                return result
-            if status != 200:
-                raise FetchRejected(f"http_{status}", status=status, final_url=url)
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > max_bytes:
-                raise FetchRejected(
-                    f"too_large: Content-Length {declared} > cap {max_bytes}",
-                    status=status,
-                    final_url=url,
-                )
-            if dest_dir is None:
-                result.body = self._read_capped(response, max_bytes, url)
-                result.size = len(result.body)
-            else:
-                self._stream_to_file(response, max_bytes, url, dest_dir, result)
-            return result
 
-    def _read_capped(self, response: httpx.Response, max_bytes: int, url: str) -> bytes:
+        def started() -> None:
+            deadline.start()
+            self._started(url)
+
+        with self.throttle.slot(host, on_start=started):
+            timeout = self._timeout(deadline.remaining())
+            with self.client.stream("GET", url, headers=headers, timeout=timeout) as response:
+                return self._answer(response, url, max_bytes, dest_dir, deadline)
+
+    def _answer(
+        self, response: httpx.Response, url: str, max_bytes: int, dest_dir: Path | None, deadline: _Deadline
+    ) -> FetchResult:
+        status = response.status_code
+        result = FetchResult(
+            url=url,
+            final_url=url,
+            status=status,
+            content_type=response.headers.get("content-type"),
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            content_disposition=response.headers.get("content-disposition"),
+        )
+        if status >= 500 or status == 429:  # 429: the portal asks us to slow down
+            raise _Retryable(status)
+        if status in REDIRECT_STATUSES:
+            result.location = response.headers.get("location")
+            return result
+        if status == 304:
+            return result
+        if status != 200:
+            raise FetchRejected(f"http_{status}", status=status, final_url=url)
+        declared = response.headers.get("content-length")
+        if declared and declared.isdigit() and int(declared) > max_bytes:
+            raise FetchRejected(
+                f"too_large: Content-Length {declared} > cap {max_bytes}",
+                status=status,
+                final_url=url,
+            )
+        if dest_dir is None:
+            result.body = self._read_capped(response, max_bytes, url, deadline)
+            result.size = len(result.body)
+        else:
+            self._stream_to_file(response, max_bytes, url, dest_dir, result, deadline)
+        return result
+
+    def _check_deadline(self, deadline: _Deadline, url: str) -> None:
+        if deadline.remaining() <= 0:
+            raise FetchRejected(
+                f"timeout: deadline {self.limits.deadline_seconds:g} s passed (stream aborted)", final_url=url
+            )
+
+    def _read_capped(self, response: httpx.Response, max_bytes: int, url: str, deadline: _Deadline) -> bytes:
+        # iter_bytes() without a size yields what each read brought, so the deadline is checked as bytes come
         chunks, size = [], 0
-        for chunk in response.iter_bytes(CHUNK_BYTES):
+        for chunk in response.iter_bytes():
             size += len(chunk)
             if size > max_bytes:
                 raise FetchRejected(f"too_large: over cap {max_bytes}", status=200, final_url=url)
+            self._check_deadline(deadline, url)
             chunks.append(chunk)
         return b"".join(chunks)
 
     def _stream_to_file(
-        self, response: httpx.Response, max_bytes: int, url: str, dest_dir: Path, result: FetchResult
+        self,
+        response: httpx.Response,
+        max_bytes: int,
+        url: str,
+        dest_dir: Path,
+        result: FetchResult,
+        deadline: _Deadline,
     ) -> None:
         digest = hashlib.sha256()
         head = bytearray()
         size = 0
-        deadline = time.monotonic() + self.limits.max_seconds
         dest_dir.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=dest_dir, suffix=".part")
         temp_path = Path(name)
         try:
             with open(fd, "wb") as handle:
-                for chunk in response.iter_bytes(CHUNK_BYTES):
+                for chunk in response.iter_bytes():
                     size += len(chunk)
                     if size > max_bytes:
                         raise FetchRejected(
                             f"too_large: over cap {max_bytes} (stream aborted)", status=200, final_url=url
                         )
-                    if time.monotonic() > deadline:
-                        raise FetchRejected("timeout: download exceeded max_seconds", final_url=url)
+                    self._check_deadline(deadline, url)
                     if len(head) < content.SNIFF_BYTES:
                         head.extend(chunk[: content.SNIFF_BYTES - len(head)])
                     digest.update(chunk)

@@ -14,13 +14,13 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .titles import DEFAULT_TITLE_EXCLUDE, DEFAULT_TITLE_INCLUDE
+
 __all__ = ["LEVELS", "REGISTRY_PATH", "Limits", "RegistryError", "Source", "load_registry"]
 
 REGISTRY_PATH = Path(__file__).with_name("sources.yml")
 LEVELS = ("city", "district", "town")
 NAME_RE = re.compile(r"^[a-z][a-z0-9_]{1,62}$")  # a Dagster partition key and a file-safe word
-DEFAULT_TITLE_INCLUDE = ("预算",)
-DEFAULT_TITLE_EXCLUDE = ("决算",)
 
 
 class RegistryError(ValueError):
@@ -31,16 +31,18 @@ class RegistryError(ValueError):
 class Limits:
     """Politeness and size bounds for one crawl of one source."""
 
-    max_pages: int = 50  # listing pages followed (index.html, index_1.html, ...)
+    max_pages: int = 50  # listing pages followed (index.html, index_1.html, ..., JSON pages)
     max_posts: int = 500  # detail pages fetched
     max_files: int = 1000  # attachments fetched
     max_file_bytes: int = 50 * 1024 * 1024  # abort a download past this
-    delay_seconds: float = 1.0  # between two requests to one host
-    concurrency: int = 2  # requests at once to one host
-    timeout_seconds: float = 30.0  # connect / read timeout of one request
-    retries: int = 3  # further attempts after a 5xx or a timeout
-    backoff_seconds: float = 2.0  # first wait between attempts; doubles each time
-    backoff_max_seconds: float = 60.0
+    delay_seconds: float = 0.5  # between the starts of two requests to one host
+    concurrency: int = 2  # requests at once to one host (each host has its own workers)
+    connect_timeout_seconds: float = 10.0  # to open a connection
+    read_timeout_seconds: float = 10.0  # with no byte received
+    deadline_seconds: float = 30.0  # one URL in all: every attempt, the waits between them, the whole body
+    retries: int = 2  # further attempts after a 5xx or a timeout, while the deadline allows
+    backoff_seconds: float = 1.0  # first wait between attempts; doubles each time
+    backoff_max_seconds: float = 10.0
     max_redirects: int = 10
     max_seconds: float = 3600.0  # whole crawl; past it no new request is started
 
@@ -64,12 +66,17 @@ class Source:
 
     name: str
     start_urls: tuple[str, ...]
-    detail_pattern: str  # regex on absolute URLs: listing page -> detail page
-    attachment_pattern: str  # regex on absolute URLs: detail page -> attachment
-    listing_pattern: str | None = None  # regex: listing page -> next listing page
+    # regex on absolute URLs of the pages a listing links to that may be posts; None: any page on
+    # the allowed hosts (the title decides). Listing pages must match it or sit in a start URL's folder.
+    detail_pattern: str | None = None
+    # regex on absolute URLs: more attachment links on a post, beside the general rules (a file
+    # extension in the URL or the link text, a download endpoint)
+    attachment_pattern: str | None = None
+    listing_pattern: str | None = None  # regex: more listing pages, beside the pagination found on the page
     page_template: str | None = None  # e.g. "index_{n}.html" or "?page={n}", relative to start URL
     title_include: tuple[str, ...] = DEFAULT_TITLE_INCLUDE  # a post is a budget if its title has any
     title_exclude: tuple[str, ...] = DEFAULT_TITLE_EXCLUDE  # ... and none of these
+    require_year: bool = True  # ... and a year
     allowed_hosts: tuple[str, ...] = ()  # defaults to the start URLs' hosts
     description: str = ""
     district: str | None = None
@@ -89,10 +96,10 @@ class Source:
                 raise RegistryError(f"{where}: start URL {url!r} is not an absolute http(s) URL")
         for key in ("detail_pattern", "attachment_pattern", "listing_pattern"):
             pattern = getattr(self, key)
-            if pattern is None and key == "listing_pattern":
+            if pattern is None:
                 continue
             if not isinstance(pattern, str) or not pattern:
-                raise RegistryError(f"{where}: {key} is required")
+                raise RegistryError(f"{where}: {key} must be a non-empty regex")
             try:
                 re.compile(pattern)
             except re.error as err:
@@ -117,7 +124,7 @@ class Source:
         unknown = sorted(set(entry) - known)
         if unknown:
             raise RegistryError(f"source {name!r}: unknown keys {unknown}")
-        for key in ("name", "start_urls", "detail_pattern", "attachment_pattern"):
+        for key in ("name", "start_urls"):
             if entry.get(key) in (None, "", []):
                 raise RegistryError(f"source {name!r}: {key} is required")
         values = dict(entry)
@@ -136,8 +143,9 @@ class Source:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise RegistryError(f"source {name!r}: {key} must be a list of strings")
                 values[key] = tuple(v.lower() if key == "allowed_hosts" else v for v in value)
-        if "enabled" in values and not isinstance(values["enabled"], bool):
-            raise RegistryError(f"source {name!r}: enabled must be true or false")
+        for key in ("enabled", "require_year"):
+            if key in values and not isinstance(values[key], bool):
+                raise RegistryError(f"source {name!r}: {key} must be true or false")
         try:
             limits = Limits(**limit_values)
         except RegistryError as err:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -69,6 +70,14 @@ class ContentStore:
         finally:
             temp_path.unlink(missing_ok=True)
         return StoredFile(sha256, size, target, new=True)
+
+    def put(self, data: bytes, ext: str) -> StoredFile:
+        """Store bytes already in memory (a page kept as a document) the way a download is stored."""
+        self.ensure()
+        fd, name = tempfile.mkstemp(dir=self.root, suffix=PART_SUFFIX)
+        with open(fd, "wb") as handle:
+            handle.write(data)
+        return self.commit(Path(name), hashlib.sha256(data).hexdigest(), ext)
 
     @staticmethod
     def discard(temp_path: Path | None) -> None:

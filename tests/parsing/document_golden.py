@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import asdict
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,7 @@ def snapshot(subdir: str, doc_id: str) -> dict[str, Any]:
                     "page": f.page,
                     "line": f.line,
                     "text": f.text,
+                    "scope": f.scope,
                 }
                 for f in figures
             ],
@@ -85,6 +87,7 @@ def snapshot(subdir: str, doc_id: str) -> dict[str, Any]:
                         }
                         for i in p.indicators
                     ],
+                    "amounts": [asdict(a) for a in p.amounts],
                 }
                 for p in found
             ],

@@ -1,223 +1,80 @@
-"""DOMAIN.md identities over a document's cells: where the printed figures do not add up.
+"""The publisher's broken identities in a document's cells, as the identity engine computes them.
 
-Used to verify the golden files by hand: every broken identity must be one the
-publisher printed (checked on the page) and is listed in the golden's
-``publisher_inconsistencies``.
+Used to verify the golden files by hand: every broken identity must be one the publisher
+printed (checked on the page) and is listed in the golden's ``publisher_inconsistencies``.
+There is one engine of the identities (``orchestration.quality.identities``); this oracle runs
+its table checks on the parser's cells and lists every comparison that does not hold *exactly*
+(a difference within the rounding allowance is a pass for the engine, but is still printed
+arithmetic that does not add up, and the goldens record it), in the goldens' format.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
+from orchestration.parsing.model import DocumentMeta, ParsedDocument
+from orchestration.quality import cross_table_identities as cross
+from orchestration.quality import table_identities as within
+from orchestration.quality.figures import figures_from_parse
 
 __all__ = ["check_identities"]
 
-FUNCTIONAL = (2, 3, 5, 6, 7)
-TOTAL_NAMES = ("合计", "总计")
+# The engine's table checks the goldens record, with the name the goldens give them.
+IDENTITIES = (
+    (within.parent_equals_children, "parent = Σ children"),
+    (within.total_row_equals_classes, "合计 row = Σ 类 rows"),
+    (within.total_column_equals_parts, "合计 = Σ other columns"),
+    (within.income_equals_expense, "收入总计 = 支出总计"),
+    (within.expense_total_equals_classes, "支出总计 = Σ 类"),
+    (within.table9_parts, "合计 = 出国 + 接待 + 公务用车"),
+    (cross.table1_equals_table3, "table 1 expense = table 3 合计 (类)"),
+    (cross.table4_equals_table5, "table 4 一般公共预算 = table 5 合计 (类)"),
+    (cross.table8_equals_table5_basic, "table 8 合计 = table 5 基本支出 合计"),
+)
 
 
-def _where(c) -> str:
-    return f"page {c.page}" if c.page is not None else f"line {c.line}"
+def _where(figure) -> str:
+    return f"page {figure.page}" if figure.page is not None else f"line {figure.line}"
+
+
+def _entry(identity: str, result) -> dict:
+    a, *parts = result.figures
+    if result.check == "table9_parts" and result.subject == "vehicle":
+        identity = "小计 = 购置费 + 运行费"
+    if identity.startswith("table 1") and result.subject == "合计":
+        # the grand total is recorded from table 3's side: table 3 合计 = table 1 支出总计
+        identity, a, parts = "table 3 合计 = table 1 支出总计", parts[0], [a]
+    expected = sum((p.amount for p in parts), a.amount * 0)
+    return {
+        "identity": identity,
+        "table": a.table_no,
+        "row": a.code or a.name,
+        "column": a.printed_column,
+        "sum_of_parts": str(expected),
+        "printed": str(a.amount),
+        "difference": str(a.amount - expected),
+        "where": _where(a),
+    }
+
+
+def _order(entry: dict) -> tuple:
+    cross_table = entry["identity"].startswith("table ")
+    names = [name for _, name in IDENTITIES] + ["table 3 合计 = table 1 支出总计", "小计 = 购置费 + 运行费"]
+    row = entry["row"] if entry["row"][:1].isdigit() else "~" + entry["row"]
+    return (
+        cross_table,
+        0 if cross_table else entry["table"],
+        names.index(entry["identity"]),
+        row,
+        entry["column"],
+    )
 
 
 def check_identities(cells) -> list[dict]:
     """Broken identities as dicts: identity, table, code/name, column, expected (sum), printed, diff, where."""
-    out: list[dict] = []
-    by_table = defaultdict(list)
-    for c in cells:
-        by_table[c.table_no].append(c)
-
-    def report(identity, cell_or_none, table, label, column, expected, printed, where):
-        if expected != printed:
-            out.append(
-                {
-                    "identity": identity,
-                    "table": table,
-                    "row": label,
-                    "column": column,
-                    "sum_of_parts": str(expected),
-                    "printed": str(printed),
-                    "difference": str(printed - expected),
-                    "where": where,
-                }
-            )
-
-    # Within tables: parent = Σ children, 合计 row = Σ 类, 合计 column = Σ other columns.
-    for t, cs in by_table.items():
-        if t in FUNCTIONAL or t == 8:
-            grid = defaultdict(dict)  # (code or 合计) -> column -> cell
-            for c in cs:
-                grid[c.code or c.name][c.column] = c
-            columns = sorted({c.column for c in cs})
-            codes = [k for k in grid if k and k[0].isdigit()]
-            for parent in codes:
-                children = [k for k in codes if len(k) == len(parent) + 2 and k.startswith(parent)]
-                if not children:
-                    continue
-                for col in columns:
-                    if col not in grid[parent] and not any(col in grid[ch] for ch in children):
-                        continue
-                    printed = grid[parent][col].amount_yuan if col in grid[parent] else Decimal(0)
-                    total = sum((grid[ch][col].amount_yuan for ch in children if col in grid[ch]), Decimal(0))
-                    where = _where(grid[parent][col]) if col in grid[parent] else "blank"
-                    report("parent = Σ children", None, t, parent, col, total, printed, where)
-            for total_name in TOTAL_NAMES:
-                if total_name not in grid:
-                    continue
-                leis = [k for k in codes if len(k) == 3]
-                for col in columns:
-                    printed = grid[total_name][col].amount_yuan if col in grid[total_name] else Decimal(0)
-                    total = sum((grid[k][col].amount_yuan for k in leis if col in grid[k]), Decimal(0))
-                    where = _where(grid[total_name][col]) if col in grid[total_name] else "blank"
-                    report("合计 row = Σ 类 rows", None, t, total_name, col, total, printed, where)
-            for key, row in grid.items():
-                if "合计" not in row:
-                    continue
-                parts = [c for col, c in row.items() if col != "合计"]
-                total = sum((c.amount_yuan for c in parts), Decimal(0))
-                report(
-                    "合计 = Σ other columns",
-                    None,
-                    t,
-                    key,
-                    "合计",
-                    total,
-                    row["合计"].amount_yuan,
-                    _where(row["合计"]),
-                )
-        if t in (1, 4):
-            inc = {c.column: c for c in cs if c.name == "收入总计"}
-            exp = {c.column: c for c in cs if c.name == "支出总计"}
-            inc = {col: c for col, c in inc.items() if col in ("预算数", "合计")}
-            if inc and exp:
-                a = next(iter(inc.values()))
-                b = exp.get("预算数") or exp.get("合计")
-                if b is not None:
-                    report(
-                        "收入总计 = 支出总计",
-                        None,
-                        t,
-                        "支出总计",
-                        b.column,
-                        a.amount_yuan,
-                        b.amount_yuan,
-                        _where(b),
-                    )
-            exp_rows = [c for c in cs if c.section == "expense" and c.name != "支出总计"]
-            for col in {c.column for c in exp_rows}:
-                if col in exp:
-                    total = sum((c.amount_yuan for c in exp_rows if c.column == col), Decimal(0))
-                    report(
-                        "支出总计 = Σ 类",
-                        None,
-                        t,
-                        "支出总计",
-                        col,
-                        total,
-                        exp[col].amount_yuan,
-                        _where(exp[col]),
-                    )
-            if t == 4:
-                rows = defaultdict(dict)
-                for c in exp_rows + [c for c in cs if c.name == "支出总计"]:
-                    rows[c.name][c.column] = c
-                for name, row in rows.items():
-                    if "合计" in row:
-                        total = sum((c.amount_yuan for col, c in row.items() if col != "合计"), Decimal(0))
-                        report(
-                            "合计 = Σ other columns",
-                            None,
-                            t,
-                            name,
-                            "合计",
-                            total,
-                            row["合计"].amount_yuan,
-                            _where(row["合计"]),
-                        )
-        if t == 9:
-            row = {c.column: c.amount_yuan for c in cs}
-            if "购置费" in row or "运行费" in row or "运行维护费" in row:
-                sub = sum((row.get(k, Decimal(0)) for k in ("购置费", "运行费", "运行维护费")), Decimal(0))
-                if "小计" in row or sub:
-                    report(
-                        "小计 = 购置费 + 运行费",
-                        None,
-                        9,
-                        "",
-                        "小计",
-                        sub,
-                        row.get("小计", Decimal(0)),
-                        "table 9",
-                    )
-            parts = sum(
-                (row.get(k, Decimal(0)) for k in ("因公出国(境)费", "公务接待费", "小计")), Decimal(0)
-            )
-            if "合计" in row:
-                report("合计 = 出国 + 接待 + 公务用车", None, 9, "", "合计", parts, row["合计"], "table 9")
-
-    # Across tables.
-    def lei_values(t, column):
-        return {c.code: c for c in by_table.get(t, []) if c.code and len(c.code) == 3 and c.column == column}
-
-    t1 = {
-        c.code: c
-        for c in by_table.get(1, [])
-        if c.section == "expense" and c.code and c.column in ("预算数", "合计")
-    }
-    t3 = lei_values(3, "合计")
-    for code in sorted(set(t1) | set(t3)):
-        if code in t1 and code in t3:
-            report(
-                "table 1 expense = table 3 合计 (类)",
-                None,
-                1,
-                code,
-                "预算数",
-                t3[code].amount_yuan,
-                t1[code].amount_yuan,
-                _where(t1[code]),
-            )
-    t4 = {
-        c.code: c
-        for c in by_table.get(4, [])
-        if c.section == "expense" and c.code and c.column == "一般公共预算"
-    }
-    t5 = lei_values(5, "合计")
-    for code in sorted(set(t4) & set(t5)):
-        report(
-            "table 4 一般公共预算 = table 5 合计 (类)",
-            None,
-            4,
-            code,
-            "一般公共预算",
-            t5[code].amount_yuan,
-            t4[code].amount_yuan,
-            _where(t4[code]),
-        )
-    t8_total = [c for c in by_table.get(8, []) if c.name in TOTAL_NAMES and c.column == "合计"]
-    t5_basic = [c for c in by_table.get(5, []) if c.name in TOTAL_NAMES and c.column == "基本支出"]
-    if t8_total and t5_basic:
-        report(
-            "table 8 合计 = table 5 基本支出 合计",
-            None,
-            8,
-            "合计",
-            "合计",
-            t5_basic[0].amount_yuan,
-            t8_total[0].amount_yuan,
-            _where(t8_total[0]),
-        )
-    t1_exp_total = [c for c in by_table.get(1, []) if c.name == "支出总计"]
-    t3_total = [c for c in by_table.get(3, []) if c.name in TOTAL_NAMES and c.column == "合计"]
-    if t1_exp_total and t3_total:
-        report(
-            "table 3 合计 = table 1 支出总计",
-            None,
-            3,
-            "合计",
-            "合计",
-            t1_exp_total[0].amount_yuan,
-            t3_total[0].amount_yuan,
-            _where(t3_total[0]),
-        )
-    return out
+    parsed = ParsedDocument(DocumentMeta(sha256="", source_file="", format="", pages=None), cells=list(cells))
+    doc = figures_from_parse(parsed)
+    out = []
+    for check, identity in IDENTITIES:
+        for result in check(doc):
+            if result.difference is not None and result.difference != 0:
+                out.append(_entry(identity, result))
+    return sorted(out, key=_order)

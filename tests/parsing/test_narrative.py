@@ -94,8 +94,11 @@ def test_ocr_spaces_explicit_income_base_and_percentages(tmp_path):
     assert found == [
         ("income_total", Decimal("57152900.00"), "5715. 29", "万元"),
         ("fiscal_income_total", Decimal("53700000.00"), "5370", "万元"),
+        ("fiscal_income_total:share_pct", Decimal("93.96"), "93. 96", "%"),
         ("income:其他收入", Decimal("3452900.00"), "345. 29", "万元"),
+        ("income:其他收入:share_pct", Decimal("6.04"), "6. 04", "%"),
         ("income_change", Decimal("15986300.00"), "1598. 63", "万元"),
+        ("income_change_pct", Decimal("38.83"), "38. 83", "%"),
     ]
 
 
@@ -113,7 +116,7 @@ def test_subjects_three_public_procurement_and_counts(tmp_path):
     )
     assert found == [
         ("subject:社会保障和就业支出", Decimal("15029000.00"), "1502.90", "万元"),
-        ("subject:执法办案", Decimal("10613800.00"), "1061.38", "万元"),
+        ("subject:执法办案(项2040220)", Decimal("10613800.00"), "1061.38", "万元"),
         ("subject:对个人和家庭补助支出", Decimal("360.00"), "0.036", "万元"),
         ("three_public:total", Decimal("5000.00"), "0.5", "万元"),
         ("three_public:total:change", Decimal("-68600.00"), "6.86", "万元"),
@@ -148,6 +151,108 @@ def test_classify_labels():
         narrative.classify("预留给小型和微型企业的政府采购项目预算为") == "procurement:small_micro_reserved"
     )
     assert narrative.classify("事业单位经营收入") == "income:事业单位经营收入"
-    assert narrative.classify("公共安全支出（类204）公安（款20402）") == "subject:公安"
-    assert narrative.classify("城乡社区管理事务（款21201）：**") == "subject:城乡社区管理事务"
+    assert (
+        narrative.classify("公共安全支出（类204）公安（款20402）")
+        == "subject:公共安全支出(类204)公安(款20402)"
+    )
+    assert narrative.classify("城乡社区管理事务（款21201）：**") == "subject:城乡社区管理事务(款21201)"
     assert narrative.classify("截至") is None
+
+
+def _keyed(tmp_path, text):
+    path = tmp_path / "doc.txt"
+    path.write_text("2026年单位预算编制说明\n" + text, encoding="utf-8")
+    with open_source(path) as source:
+        return [(f.key, f.printed, f.unit, f.scope) for f in narrative.extract(source)]
+
+
+def test_class_labels_in_every_order_are_subjects_not_totals(tmp_path):
+    # two unseen 2026 documents print （204类）: read as the document's total expense before
+    found = _keyed(
+        tmp_path,
+        "财政拨款支出主要内容如下：\n"
+        "1.公共安全支出（204类）司法（06款）普法宣传（05项）124.29万元。\n"
+        "2.公共安全支出（类204）司法（款06）律师管理（项06）30.00万元。\n"
+        "3.教育支出205类普通教育02款小学03项12.00万元。\n"
+        "4.“住房保障支出（类）住房改革支出（款）住房公积金（项）”科目5.00万元。\n"
+        "5.“一般公共服务支出-人大事务-行政运行”科目8.00万元。\n"
+        "6.“卫生健康支出”科目3.00万元。\n",
+    )
+    assert found == [
+        ("subject:公共安全支出(类204)司法(款20406)普法宣传(项2040605)", "124.29", "万元", "fiscal"),
+        ("subject:公共安全支出(类204)司法(款20406)律师管理(项2040606)", "30.00", "万元", "fiscal"),
+        ("subject:教育支出(类205)普通教育(款20502)小学(项2050203)", "12.00", "万元", "fiscal"),
+        ("subject:住房保障支出(类)住房改革支出(款)住房公积金(项)", "5.00", "万元", "fiscal"),
+        ("subject:一般公共服务支出(类)人大事务(款)行政运行(项)", "8.00", "万元", "fiscal"),
+        ("subject:卫生健康支出", "3.00", "万元", "fiscal"),
+    ]
+
+
+def test_nested_lists_and_qizhong_give_items_their_parents(tmp_path):
+    found = _keyed(
+        tmp_path,
+        "（三）关于2026年一般公共预算财政拨款支出情况说明\n"
+        "一、公共安全支出（类204）\n"
+        "1. 司法（款20406）124.29万元，其中：（1）普法宣传（项2040605）100.00万元；（2）律师管理（项2040606）"
+        "24.29万元。\n"
+        "二、“城乡社区支出（类）城乡社区管理事务（款）”60.00万元，其中：“城管执法（项）”60.00万元。\n"
+        "三、“住房保障支出”科目40万元，其中：“住房公积金”科目25万元；“购房补贴”科目15万元。\n"
+        "四、“卫生健康支出”科目3万元。\n"
+        "（四）关于2026年一般公共预算财政拨款基本支出情况说明\n"
+        "1.“商品和服务支出”37.39万元。\n",
+    )
+    assert found == [
+        ("subject:公共安全支出(类204)司法(款20406)", "124.29", "万元", "general_budget"),
+        ("subject:公共安全支出(类204)司法(款20406)普法宣传(项2040605)", "100.00", "万元", "general_budget"),
+        ("subject:公共安全支出(类204)司法(款20406)律师管理(项2040606)", "24.29", "万元", "general_budget"),
+        ("subject:城乡社区支出(类)城乡社区管理事务(款)", "60.00", "万元", "general_budget"),
+        ("subject:城乡社区支出(类)城乡社区管理事务(款)城管执法(项)", "60.00", "万元", "general_budget"),
+        ("subject:住房保障支出", "40", "万元", "general_budget"),
+        ("subject:住房保障支出/住房公积金", "25", "万元", "general_budget"),
+        ("subject:住房保障支出/购房补贴", "15", "万元", "general_budget"),
+        ("subject:卫生健康支出", "3", "万元", "general_budget"),
+        ("subject:商品和服务支出", "37.39", "万元", "general_budget_basic"),
+    ]
+
+
+def test_changes_with_bracketed_rates_executed_and_budgeted_figures(tmp_path):
+    found = _keyed(
+        tmp_path,
+        "支出预算1,000万元，比上年增加100万元（11.11%）；其中：基本支出400万元，比上年减少20万元（-4.76%）。\n"
+        "1.“公共安全支出（类）司法（款）普法宣传（项）”124.29万元。2025年执行数为110.00万元，"
+        "2026年预算安排124.29万元，比2025年执行数增加12.99%。\n"
+        "2.普法宣传（05项）：上年预算数100.00万元，2026年预算安排120.00万元，比上年预算数增长20.00%。\n",
+    )
+    assert [(k, p, u) for k, p, u, _ in found] == [
+        ("expense_total", "1,000", "万元"),
+        ("expense_change", "100", "万元"),
+        ("expense_change_pct", "11.11", "%"),
+        ("expense:基本支出", "400", "万元"),
+        ("expense:基本支出:change", "20", "万元"),
+        ("expense:基本支出:change_pct", "4.76", "%"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项)", "124.29", "万元"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):prior_year_executed", "110.00", "万元"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):budget", "124.29", "万元"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):executed_change_pct", "12.99", "%"),
+        # the next item names its 项 alone: it takes the 类 and 款 of the item above
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):prior_year_budget", "100.00", "万元"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):budget", "120.00", "万元"),
+        ("subject:公共安全支出(类)司法(款)普法宣传(项):budget:change_pct", "20.00", "%"),
+    ]
+    signs = {k: p for k, p, _, _ in found}
+    assert signs["expense:基本支出:change_pct"] == "4.76"
+
+
+def test_budget_of_this_year_and_of_the_years_before(tmp_path):
+    found = _keyed(
+        tmp_path,
+        "1.“普法宣传（项）”科目124.29万元。2025年预算数为100.00万元，2025年执行数为98.00万元，"
+        "2026年预算数为124.29万元，比2025年预算数增长24.29%。\n",
+    )
+    assert [k for k, *_ in found] == [
+        "subject:普法宣传(项)",
+        "subject:普法宣传(项):prior_year_budget",
+        "subject:普法宣传(项):prior_year_executed",
+        "subject:普法宣传(项):budget",
+        "subject:普法宣传(项):budget:change_pct",
+    ]

@@ -8,7 +8,7 @@ import pytest
 
 from orchestration.parsing import projects
 from orchestration.parsing.model import Indicator
-from orchestration.parsing.proj_grid import Grid, GridRow, read_grid
+from orchestration.parsing.project_grids import Grid, GridRow, read_grid
 from orchestration.parsing.source import open_source
 
 from .conftest import CORPUS_FILES
@@ -203,3 +203,61 @@ def test_section_amount_in_wan_without_yuan(tmp_path):
         "上海市普陀区商务委员会",
         1,
     )
+
+
+def test_funding_sources_are_read_on_the_side_of_their_column():
+    # 其他资金 is printed under both the total (left) and the year's amount (right)
+    grid = _grid(
+        [
+            ["项目名称", "示例项目", "项目类别", "经常性项目"],
+            ["项目资金 (元)", "项目资金总额", "100", "年度资金申请总额", "60"],
+            ["", "其中：财政资金", "90", "其中：当年财政拨款", "50"],
+            ["", "", "", "上年结转资金", "4"],
+            ["", "其他资金", "10", "其他资金", "6"],
+        ]
+    )
+    assert [(a.role, a.printed) for a in grid.amounts] == [
+        ("total", "100"),
+        ("annual", "60"),
+        ("total_fiscal", "90"),
+        ("annual_fiscal", "50"),
+        ("annual_carryover", "4"),
+        ("total_other", "10"),
+        ("annual_other", "6"),
+    ]
+    # a label with nothing printed right of it before the next label gives no amount
+    blank = _grid(
+        [
+            ["项目资金 (元)", "项目资金总额", "5", "年度资金申请总额", "5"],
+            ["", "其他资金", "", "其他资金", ""],
+        ]
+    )
+    assert [(a.role, a.printed) for a in blank.amounts] == [("total", "5"), ("annual", "5")]
+
+
+def test_sub_projects_of_the_year_and_section_sources():
+    _, _, projs = parsed("pdf", "jiading_anting_2024")
+    platform = next(p for p in projs if p.name == "安哥亭镇城市运行一网统管平台")
+    # p. 24: 项目总预算 2754000, 项目当年预算 137000, 当年投入资金构成 2740000 + 14000
+    assert [(a.role, a.label, a.amount_yuan, a.page) for a in platform.amounts] == [
+        ("total", "项目总预算。", Decimal("2754000.00"), 24),
+        ("annual", "项目当年预算", Decimal("137000.00"), 24),
+        ("component", "平台设计开发费", Decimal("2740000.00"), 24),
+        ("component", "审价服务费", Decimal("14000.00"), 24),
+    ]
+    team = projs[0]
+    # p. 16: 年初总预算3715.16万元,资金来源镇财政一般公共预算3369.87万元,其他代管资金345.29万元
+    assert [(a.role, a.printed, a.unit) for a in team.amounts] == [
+        ("section_budget", "3715.16", "万元"),
+        ("section_source", "3369.87", "万元"),
+        ("section_source", "345.29", "万元"),
+    ]
+    _, _, commerce = parsed("real", "putuo_commerce_2025")
+    # p. 24: 其中 parts, then their 合计 printed again (not a part)
+    assert [(a.role, a.printed) for a in commerce[1].amounts] == [
+        ("section_budget", "1170.00"),
+        ("section_part", "870.00"),
+        ("section_part", "70.00"),
+        ("section_part", "180.00"),
+        ("section_part", "50.00"),
+    ]

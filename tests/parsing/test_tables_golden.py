@@ -8,11 +8,13 @@ from dataclasses import asdict
 
 import pytest
 
-from .conftest import CORPUS_FILES, EMBEDDED_DOCS, extracted_with_text
+from .conftest import CORPUS_FILES, EMBEDDED_DOCS, TABLE_GOLDEN_FILES, extracted_with_text
+from .golden_diff import classify, report
 from .goldens import cell_dict, load
 from .identities import check_identities
 
 IDS = [f"{s}/{d}" for s, d in CORPUS_FILES]
+GOLDEN_IDS = [f"{s}/{d}" for s, d in TABLE_GOLDEN_FILES]
 
 
 def _key(cell: dict) -> tuple:
@@ -27,28 +29,35 @@ def _key(cell: dict) -> tuple:
     )
 
 
-@pytest.mark.parametrize(("subdir", "doc_id"), CORPUS_FILES, ids=IDS)
+@pytest.mark.parametrize(("subdir", "doc_id"), TABLE_GOLDEN_FILES, ids=GOLDEN_IDS)
 def test_cells_match_golden(extract_corpus, subdir, doc_id):
     _, cells = extract_corpus(subdir, doc_id)
     got = {_key(c): c for c in map(cell_dict, cells)}
     want = {_key(c): c for c in load(subdir, doc_id)["cells"]}
     assert len(got) == len(cells), "two cells share table/row/column/position"
-    missing = [want[k] for k in want if k not in got]
-    extra = [got[k] for k in got if k not in want]
-    wrong = [(want[k], got[k]) for k in want if k in got and want[k] != got[k]]
-    assert not missing and not extra and not wrong, (
-        f"{len(missing)} missing, {len(extra)} extra, {len(wrong)} different\n"
-        f"missing: {missing[:5]}\nextra: {extra[:5]}\ndifferent: {wrong[:5]}"
+    result = classify(list(want.values()), list(got.values()))
+    assert not result["differences"], f"{subdir}/{doc_id}: " + report(result, limit=40)
+
+
+@pytest.mark.parametrize(("subdir", "doc_id"), TABLE_GOLDEN_FILES, ids=GOLDEN_IDS)
+def test_tables_match_golden(extract_corpus, subdir, doc_id):
+    infos, _ = extract_corpus(subdir, doc_id)
+    got, want = [asdict(t) for t in infos], load(subdir, doc_id)["tables"]
+    parsed = {t["table_no"]: t for t in got}
+    differences = [
+        f"table {w['table_no']}: {field} golden {w[field]!r} parser {parsed[w['table_no']][field]!r}"
+        for w in want
+        if w["table_no"] in parsed
+        for field in w
+        if w[field] != parsed[w["table_no"]][field]
+    ]
+    assert got == want, (
+        f"{subdir}/{doc_id}: tables {[t['table_no'] for t in want]} in the golden, "
+        f"{[t['table_no'] for t in got]} parsed\n" + "\n".join(differences)
     )
 
 
-@pytest.mark.parametrize(("subdir", "doc_id"), CORPUS_FILES, ids=IDS)
-def test_tables_match_golden(extract_corpus, subdir, doc_id):
-    infos, _ = extract_corpus(subdir, doc_id)
-    assert [asdict(t) for t in infos] == load(subdir, doc_id)["tables"]
-
-
-@pytest.mark.parametrize(("subdir", "doc_id"), CORPUS_FILES, ids=IDS)
+@pytest.mark.parametrize(("subdir", "doc_id"), TABLE_GOLDEN_FILES, ids=GOLDEN_IDS)
 def test_broken_identities_are_the_recorded_publisher_errors(extract_corpus, subdir, doc_id):
     _, cells = extract_corpus(subdir, doc_id)
     assert check_identities(cells) == load(subdir, doc_id)["publisher_inconsistencies"]

@@ -8,7 +8,8 @@ import pytest
 import yaml
 
 from orchestration.scraping import Source
-from tests.scraping.scrape_portal import Portal, Site, build_district_portal, source_entry
+from tests.scraping.district_portal import Site, build_district_portal, source_entry
+from tests.scraping.portal_server import Portal
 
 
 @pytest.fixture

@@ -8,8 +8,9 @@ import json
 import duckdb
 from click.testing import CliRunner
 
-from orchestration.scraping.cli import scrape
-from tests.scraping.scrape_portal import Portal, Response, tiny_pdf
+from orchestration.scraping.cli import adhoc_source, scrape
+from orchestration.scraping.registry import Limits
+from tests.scraping.portal_server import Portal, Response, tiny_pdf
 
 
 def _env(raw_dir, warehouse) -> dict:
@@ -96,6 +97,50 @@ def test_a_source_that_fails_entirely_exits_1(raw_dir, warehouse):
     assert "adhoc: FAILED (no listing page could be read)" in result.output
 
 
-def test_adhoc_needs_allow(raw_dir, warehouse):
-    result = CliRunner().invoke(scrape, ["--start-url", "http://127.0.0.1:9/"], env=_env(raw_dir, warehouse))
-    assert result.exit_code == 2 and "--allow" in result.output
+def test_adhoc_without_allow_reads_budget_titled_links_on_the_start_host(raw_dir, warehouse):
+    # no --allow: every link on the start URL's host whose title is a budget's is a post
+    with Portal() as portal:
+        portal.routes["/robots.txt"] = lambda _h: Response(404, b"")
+        portal.page(
+            "/ys/index.html",
+            '<html><body><a href="/">首页</a><a href="/ys/a.html">某局2024年部门预算</a>'
+            '<a href="/ys/b.html">某局2023年部门决算</a><a href="/about.html">关于本站的说明文字</a></body></html>',
+        )
+        portal.page("/ys/a.html", '<html><body><a href="/f/a.pdf">附件</a></body></html>')
+        portal.file("/f/a.pdf", tiny_pdf("a"), "application/pdf")
+        args = ["--start-url", portal.url("/ys/index.html"), "--delay", "0", "--json", "--no-warehouse"]
+        result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+    assert result.exit_code == 0, result.output
+    (summary,) = json.loads(result.stdout)
+    assert (summary["posts_seen"], summary["posts_matched"], summary["files_fetched"]) == (3, 1, 1)
+    assert summary["posts_skipped"] == {"excluded: 决算": 1, "not a budget title": 1}
+    assert (portal.hits["/ys/b.html"], portal.hits["/about.html"], portal.hits["/"]) == (0, 0, 0)
+
+
+def test_check_a_registry_source_by_name_downloads_nothing(site, registry_file, raw_dir, warehouse):
+    args = ["--registry", str(registry_file), "--check", "test_district", "--json"]
+    result = CliRunner().invoke(scrape, args, env=_env(raw_dir, warehouse))
+    assert result.exit_code == 0, result.output
+    (check,) = json.loads(result.stdout)
+    assert [page["found_by"] for page in check["listing_pages"]] == [
+        "start URL",
+        "pager link '下一页'",
+        "pager link '尾页'",
+    ]
+    assert (check["posts_seen"], check["budget_posts"]) == (10, 7)
+    assert check["posts_skipped"] == {"excluded: 决算": 2, "excluded: 通知": 1}
+    assert len(check["attachments"]) == 19
+    assert check["problems"] == [
+        "detail page " + site.portal.url("/zwgk/yjsgk/20240225/gone.html") + ": http_404"
+    ]
+    # the pages were read, no file was asked for, nothing was written
+    assert all(not path.startswith(("/upload/", "/private/")) for path in site.portal.hits)
+    assert not (raw_dir / "scraped").exists() and not warehouse.exists()
+
+
+def test_adhoc_hosts_are_the_start_hosts_and_those_named():
+    options = {"name": "adhoc", "allow": None, "attachment": None, "listing": None, "page_template": None}
+    options |= {"title_include": (), "title_exclude": ()}
+    plain = adhoc_source(("http://WWW.a.gov.cn/ys/index.html",), Limits(), hosts=(), **options)
+    more = adhoc_source(("http://www.a.gov.cn/ys/index.html",), Limits(), hosts=("FJ.a.gov.cn",), **options)
+    assert (plain.allowed_hosts, more.allowed_hosts) == (("www.a.gov.cn",), ("fj.a.gov.cn", "www.a.gov.cn"))

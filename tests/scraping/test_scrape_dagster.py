@@ -12,7 +12,7 @@ import duckdb
 from orchestration.defs import scrape as scrape_defs
 from orchestration.defs.resources import RawStore, Warehouse, default_resources
 from orchestration.scraping import load_registry
-from tests.scraping.scrape_portal import Site
+from tests.scraping.district_portal import Site
 
 
 def _resources(raw_dir: Path, warehouse: Path) -> dict:
@@ -73,7 +73,7 @@ def registry_text(start_url: str) -> str:
         f"    start_urls: [{start_url}]\n"
         "    detail_pattern: '/\\d{8}/\\w+\\.html$'\n"
         "    attachment_pattern: '\\.pdf$'\n"
-        "    limits: {delay_seconds: 0, timeout_seconds: 0.5, retries: 0}\n"
+        "    limits: {delay_seconds: 0, read_timeout_seconds: 0.5, retries: 0}\n"
     )
 
 

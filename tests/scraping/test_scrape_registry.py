@@ -7,7 +7,7 @@ import yaml
 
 from orchestration.scraping import REGISTRY_PATH, RegistryError, Source, is_budget_title, load_registry
 from orchestration.scraping.content import declared_extension, disposition_filename, judge
-from orchestration.scraping.crawler import decode_html, extract_links
+from orchestration.scraping.pages import decode_html, extract_links
 
 GOOD = {
     "name": "some_district",
@@ -38,7 +38,8 @@ def test_shipped_registry_loads_and_marks_unverified_portals_disabled():
     ("change", "message"),
     [
         ({"detail_pattern": "(unclosed"}, "source 'some_district': detail_pattern is not a valid regex"),
-        ({"attachment_pattern": None}, "source 'some_district': attachment_pattern is required"),
+        ({"attachment_pattern": ""}, "source 'some_district': attachment_pattern must be a non-empty regex"),
+        ({"require_year": "no"}, "require_year must be true or false"),
         ({"start_urls": ["/relative/index.html"]}, "is not an absolute http(s) URL"),
         ({"start_urls": []}, "start_urls is required"),
         ({"level": "province"}, "level must be one of"),
@@ -53,7 +54,6 @@ def test_shipped_registry_loads_and_marks_unverified_portals_disabled():
 )
 def test_bad_entry_is_a_clear_error(tmp_path, change, message):
     entry = {**GOOD, **change}
-    entry = {k: v for k, v in entry.items() if v is not None}
     path = tmp_path / "sources.yml"
     path.write_text(yaml.safe_dump({"sources": [entry]}), encoding="utf-8")
     with pytest.raises(RegistryError) as err:

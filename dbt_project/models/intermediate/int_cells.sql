@@ -5,13 +5,15 @@
 --   column_role  total (合计/小计: a row total) or part (a column that adds up to it, or the only one);
 --   is_fact_cell the cells the facts are made of: the parts of every leaf row, or its total when the
 --                row prints no part (a leaf printing only 合计). Each printed yuan is then counted once.
+-- and the document's budget kind and counting rule (int_documents), and the failed identities the cell
+-- takes part in (int_cell_inconsistencies), which every fact carries.
 -- Table 9 (one row, a hierarchy of columns) is read directly by fact_three_public.
 
 -- A table, not a view: six marts and a dozen tests read it, and each would compute it again.
 {{ config(materialized='table') }}
 
 with selected as (
-    select document_sha256, disclosure_key, department_key, fiscal_year
+    select document_sha256, disclosure_key, department_key, fiscal_year, budget_kind, counts_in_totals
     from {{ ref('int_documents') }}
     where is_selected
 ),
@@ -21,7 +23,9 @@ cells as (
         cells.*,
         selected.disclosure_key,
         selected.department_key,
-        selected.fiscal_year
+        selected.fiscal_year,
+        selected.budget_kind,
+        selected.counts_in_totals
     from {{ ref('stg_cells') }} as cells
     inner join selected on selected.document_sha256 = cells.document_sha256
     where cells.table_no between 1 and 8
@@ -102,6 +106,9 @@ final as (
         columned.disclosure_key,
         columned.department_key,
         columned.fiscal_year,
+        -- the kind of budget and whether it counts in totals (int_documents)
+        columned.budget_kind,
+        columned.counts_in_totals,
         -- where the cell is printed
         columned.table_no,
         columned.section,
@@ -119,7 +126,13 @@ final as (
         columned.printed_unit,
         -- provenance
         columned.page,
-        columned.line
+        columned.line,
+        columned.read_from,
+        columned.read_confidence,
+        -- the publisher's broken identities this cell takes part in
+        inconsistencies.cell_seq is not null as has_publisher_inconsistency,
+        inconsistencies.inconsistency_check_ids,
+        inconsistencies.inconsistency_check_names
     from columned
     inner join row_roles
         on row_roles.document_sha256 = columned.document_sha256
@@ -133,6 +146,9 @@ final as (
         and split_rows.section_key = columned.section_key
         and coalesce(split_rows.row_name, '') = coalesce(columned.row_name, '')
         and coalesce(split_rows.subject_code, '') = coalesce(columned.subject_code, '')
+    left join {{ ref('int_cell_inconsistencies') }} as inconsistencies
+        on inconsistencies.document_sha256 = columned.document_sha256
+        and inconsistencies.cell_seq = columned.cell_seq
 )
 
 select * from final

@@ -1,4 +1,5 @@
--- One row per parsed file: format, size, pages, sha256, what it discloses, whether it is the file selected
+-- One row per parsed file: format, size, pages, sha256, what it discloses (organisation, year, budget kind
+-- and a unit's 主管部门), whether its figures count in totals, whether it is the file selected
 -- to represent its disclosure, and — when the scraper fetched it — where and when from (the latest
 -- successful fetch of that sha256 in raw_scrape_manifest; the table is optional, see stg_scrape_manifest).
 
@@ -37,6 +38,7 @@ final as (
         documents.source_file,
         raw_files.size_bytes,
         documents.file_format,
+        documents.read_from,
         documents.page_count,
         -- what it discloses
         documents.department_name,
@@ -45,6 +47,12 @@ final as (
         -- status: loaded, or held_back (a blocking check fails: stg_held_back has the reasons)
         documents.status,
         documents.held_back_checks,
+        documents.parent_department_name,
+        documents.parent_department_key,
+        documents.home_department_key,
+        -- the counting rule (int_documents): whether its figures count in totals, and why
+        documents.count_status,
+        documents.counts_in_totals,
         -- representation
         documents.is_selected,
         documents.representation_rank,

@@ -37,6 +37,9 @@ final as (
         department_key,
         disclosure_key,
         fiscal_year,
+        -- kind of budget; false for a 单位预算 inside its department's 部门预算 (see int_documents)
+        budget_kind,
+        counts_in_totals,
         -- the line
         table_no,
         case table_no when 1 then 'all_funds' else 'fiscal_appropriation' end as table_scope,
@@ -51,10 +54,16 @@ final as (
         amount_yuan,
         printed_value,
         printed_unit,
+        -- the publisher's broken identities this figure takes part in (fact_check_result)
+        has_publisher_inconsistency,
+        inconsistency_check_ids,
+        inconsistency_check_names,
         -- provenance
         document_sha256,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from classified
 )
 

@@ -15,16 +15,19 @@ final as (
         -- ids
         md5(r.document_sha256 || '|' || cast(r.result_seq as varchar)) as check_result_id,
         r.document_sha256,
+        r.result_seq,
         d.disclosure_key,
         d.department_key,
         -- document
         d.department_name,
         d.fiscal_year,
+        d.budget_kind,
         d.source_file,
         d.file_format,
         d.is_selected,
         -- check
         r.check_name,
+        r.check_family,
         'warn' as severity,
         r.outcome,
         r.outcome = 'fail' as is_finding,
@@ -37,6 +40,11 @@ final as (
         r.difference_yuan,
         r.allowance_yuan,
         r.term_count,
+        r.figure_unit,
+        -- figure B, when it is one printed cell
+        r.table_no_b,
+        r.subject_b,
+        r.column_label_b,
         -- provenance
         r.page_list,
         r.line_list,

@@ -28,6 +28,9 @@ final as (
         disclosure_key,
         fiscal_year,
         subject_code as economic_subject_code,
+        -- kind of budget; false for a 单位预算 inside its department's 部门预算 (see int_documents)
+        budget_kind,
+        counts_in_totals,
         -- classification of the figure
         cost_type,
         column_label,
@@ -35,12 +38,18 @@ final as (
         amount_yuan,
         printed_value,
         printed_unit,
+        -- the publisher's broken identities this figure takes part in (fact_check_result)
+        has_publisher_inconsistency,
+        inconsistency_check_ids,
+        inconsistency_check_names,
         -- provenance
         document_sha256,
         table_no,
         row_name,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from typed
 )
 

@@ -3,7 +3,7 @@
 -- the project's money is in fact_project.
 
 with selected as (
-    select document_sha256, department_key, fiscal_year
+    select document_sha256, department_key, fiscal_year, budget_kind, counts_in_totals
     from {{ ref('int_documents') }}
     where is_selected
 ),
@@ -22,6 +22,9 @@ final as (
         {{ surrogate_key(['indicators.document_sha256', 'indicators.project_seq']) }} as project_key,
         selected.department_key,
         selected.fiscal_year,
+        -- kind of budget; false for a 单位预算 inside its department's 部门预算 (see int_documents)
+        selected.budget_kind,
+        selected.counts_in_totals,
         indicators.indicator_seq,
         -- the indicator
         indicators.indicator_level1,

@@ -3,7 +3,7 @@
 -- detail of its department's 项目支出, already there.
 
 with selected as (
-    select document_sha256, disclosure_key, department_key, fiscal_year
+    select document_sha256, disclosure_key, department_key, fiscal_year, budget_kind, counts_in_totals
     from {{ ref('int_documents') }}
     where is_selected
 ),
@@ -27,6 +27,9 @@ final as (
         selected.department_key,
         selected.disclosure_key,
         selected.fiscal_year,
+        -- kind of budget; false for a 单位预算 inside its department's 部门预算 (see int_documents)
+        selected.budget_kind,
+        selected.counts_in_totals,
         projects.project_seq,
         -- the project
         projects.project_name,

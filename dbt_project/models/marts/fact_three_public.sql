@@ -2,10 +2,11 @@
 -- Grain: document × item. Table 9 is one row whose columns nest: 合计 = 因公出国(境)费 + 公务接待费 +
 -- 公务用车购置及运行费 小计, and 小计 = 购置费 + 运行费. Leaves only: a 小计 or 合计 is kept only when
 -- none of its parts is printed. 机关运行经费 is a separate measure (item_category administrative_operation).
--- Default filter: item_category = 'three_public' (Σ = the printed 三公 合计); 机关运行经费 overlaps it.
+-- Default filter: item_category = 'three_public' and counts_in_totals (Σ = the printed 三公 合计, each
+-- yuan once); 机关运行经费 overlaps it.
 
 with selected as (
-    select document_sha256, disclosure_key, department_key, fiscal_year
+    select document_sha256, disclosure_key, department_key, fiscal_year, budget_kind, counts_in_totals
     from {{ ref('int_documents') }}
     where is_selected
 ),
@@ -16,6 +17,8 @@ cells as (
         selected.disclosure_key,
         selected.department_key,
         selected.fiscal_year,
+        selected.budget_kind,
+        selected.counts_in_totals,
         case
             when cells.column_label like '%机关运行经费%' then 'administrative_operation'
             when cells.column_label like '%出国%' then 'outbound_travel'
@@ -42,9 +45,16 @@ printed_items as (
 ),
 
 leaves as (
-    select cells.*
+    select
+        cells.*,
+        inconsistencies.cell_seq is not null as has_publisher_inconsistency,
+        inconsistencies.inconsistency_check_ids,
+        inconsistencies.inconsistency_check_names
     from cells
     inner join printed_items on printed_items.document_sha256 = cells.document_sha256
+    left join {{ ref('int_cell_inconsistencies') }} as inconsistencies
+        on inconsistencies.document_sha256 = cells.document_sha256
+        and inconsistencies.cell_seq = cells.cell_seq
     where not (cells.item = 'vehicle_subtotal' and printed_items.has_vehicle_parts = 1)
         and not (cells.item = 'three_public_total' and printed_items.has_three_public_parts = 1)
 ),
@@ -56,6 +66,9 @@ final as (
         department_key,
         disclosure_key,
         fiscal_year,
+        -- kind of budget; false for a 单位预算 inside its department's 部门预算 (see int_documents)
+        budget_kind,
+        counts_in_totals,
         -- the item
         item,
         case item when 'administrative_operation' then 'administrative_operation' else 'three_public' end
@@ -65,11 +78,17 @@ final as (
         amount_yuan,
         printed_value,
         printed_unit,
+        -- the publisher's broken identities this figure takes part in (fact_check_result)
+        has_publisher_inconsistency,
+        inconsistency_check_ids,
+        inconsistency_check_names,
         -- provenance
         document_sha256,
         table_no,
         page,
-        line
+        line,
+        read_from,
+        read_confidence
     from leaves
 )
 

@@ -19,7 +19,11 @@ final as (
         unit as printed_unit,
         -- provenance
         cast(page as integer) as page,
-        cast(line as integer) as line
+        cast(line as integer) as line,
+        -- what the figure was read from (text_layer, text_extraction, spreadsheet, word, html, ocr) and how
+        -- surely: 1 when read exactly, OCR's recognition score for a scan (rows of older parses: null)
+        source as read_from,
+        cast(confidence as double) as read_confidence
     from source
 )
 

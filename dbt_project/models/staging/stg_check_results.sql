@@ -27,7 +27,13 @@ final as (
         pages as page_list,
         lines as line_list,
         message,
-        checked_at
+        checked_at,
+        -- added later (null in results written before)
+        check_family,
+        coalesce(unit, '元') as figure_unit,
+        cast(table_no_b as integer) as table_no_b,
+        subject_b,
+        column_label_b
     from source
 )
 

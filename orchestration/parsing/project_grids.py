@@ -7,6 +7,15 @@ in a block below the indicator names. So indicator rows are read by *vocabulary*
 by column: a cell naming a first-level indicator (产出指标 …) is 一级, any other short
 ``…指标`` cell is 二级, and of the remaining cells the first is 三级 and the second the
 target value. Blank 一级/二级 cells repeat the row above.
+
+The grid's amounts (``Grid.amounts``, role and printed string) are read by label, each
+value from the cell right of its label (a label's unit fragment such as ``算(元)`` may
+sit between): the year's amount (``annual``: 年度资金申请总额 / 年度资金总额 / 项目当年预算)
+and its sources (``annual_fiscal`` 当年财政拨款, ``annual_carryover`` 上年结转资金,
+``annual_other`` 其他资金), the project's total (``total``: 项目资金总额 / 项目总预算) and its
+sources (``total_fiscal`` 财政资金, ``total_other`` 其他资金) — a label printed on both sides
+(其他资金) belongs to the side of the column it is printed in — and the sub-projects of
+``项目当年投入资金构成`` (``component``, one per row under the 子项目名称 / 预算金额 header).
 """
 
 from __future__ import annotations
@@ -16,9 +25,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from .model import Indicator
-from .narr_text import parse_number, wan_to_yuan
+from .running_text import parse_number, wan_to_yuan
 
-__all__ = ["LEVEL1_NAMES", "Grid", "GridRow", "clean_cell", "read_grid"]
+__all__ = ["LEVEL1_NAMES", "Grid", "GridAmount", "GridRow", "clean_cell", "read_grid"]
 
 LEVEL1_NAMES = frozenset(
     {"产出指标", "效益指标", "满意度指标", "成本指标", "产出目标", "效果目标", "满意度目标"}
@@ -46,11 +55,34 @@ FAMILIES = (
     (("成本指标",), ("经济成本指标", "社会成本指标", "生态环境成本指标")),
 )
 _UNIT_IN_LABEL = re.compile(r"[（(]\s*(万元|元)\s*[)）]")
+# A funding label, without spaces and ``其中：``: (role, side) — side None when the column decides.
+FUNDING_LABELS = (
+    (re.compile(r"^(?:年度资金申请总额|年度资金总额|项目当年(?!投入))"), "annual", "annual"),
+    (re.compile(r"^(?:项目资金总额|项目总预算)"), "total", "total"),
+    (re.compile(r"^当年财政拨款"), "fiscal", "annual"),
+    (re.compile(r"^上年结转"), "carryover", "annual"),
+    (re.compile(r"^财政(?:拨款|资金)"), "fiscal", None),
+    (re.compile(r"^其他资金"), "other", None),
+)
+# The rest of a label split over cells: ``算(元)``, ``元)``, ``预算(元)``.
+_LABEL_FRAGMENT = re.compile(r"^[^\d]{0,6}元[)）]?$")
+# The header of the sub-projects (项目当年投入资金构成) and the label cells beside their rows.
+COMPONENT_HEADER = "预算金额"
+_COMPONENT_LABEL = re.compile(r"构成|投入资")
 
 
 @dataclass
 class GridRow:
     cells: list[str]
+    page: int | None
+    line: int | None
+
+
+@dataclass
+class GridAmount:
+    role: str  # annual | annual_fiscal | annual_carryover | annual_other | total | total_fiscal | total_other | component
+    label: str  # the label (or the sub-project's name) as printed, spaces removed
+    printed: str
     page: int | None
     line: int | None
 
@@ -69,6 +101,7 @@ class Grid:
     annual_printed: str | None = None
     unit: str | None = None
     indicators: list[Indicator] = field(default_factory=list)
+    amounts: list[GridAmount] = field(default_factory=list)
 
     @property
     def page(self) -> int | None:
@@ -100,6 +133,7 @@ def read_grid(grid: Grid) -> Grid:
     field_rows = grid.rows if header_at is None else grid.rows[:header_at]
     for row in field_rows:
         _read_fields(grid, row.cells)
+    grid.amounts = _read_amounts(field_rows)
     grid.unit = grid.unit_line or grid.unit
     if header_at is not None:
         grid.indicators = _read_indicators(grid.rows[header_at], grid.rows[header_at + 1 :])
@@ -129,6 +163,78 @@ def _read_fields(grid: Grid, cells: list[str]) -> None:
             grid.total_printed = _next_value(cells, i, numeric=True)
         elif label.startswith(ANNUAL_LABELS) and grid.annual_printed is None:
             grid.annual_printed = _next_value(cells, i, numeric=True)
+
+
+def _read_amounts(rows: list[GridRow]) -> list[GridAmount]:
+    """The funding amounts and sub-projects printed in the grid's field rows (module docstring)."""
+    found: list[GridAmount] = []
+    sides = _side_columns(rows)
+    in_components = False
+    for row in rows:
+        keys = [c.replace(" ", "") for c in row.cells]
+        if any(COMPONENT_HEADER in k for k in keys):
+            in_components = True
+            continue
+        if in_components:
+            component = _component(row, keys)
+            if component is not None:
+                found.append(component)
+                continue
+            in_components = False
+        for i, key in enumerate(keys):
+            label = re.sub(r"^其中[:：]?", "", key)
+            for pattern, role, side in FUNDING_LABELS:
+                if not pattern.match(label):
+                    continue
+                value = _value_right_of(row.cells, i)
+                side = side or _side_of(i, sides)
+                full_role = role if role in ("annual", "total") else f"{side}_{role}"
+                if value is not None:
+                    found.append(GridAmount(full_role, key, value, row.page, row.line))
+                break
+    return found
+
+
+def _side_columns(rows: list[GridRow]) -> dict[str, int]:
+    """The column of the year's amount label and of the total's, where printed."""
+    sides: dict[str, int] = {}
+    for row in rows:
+        for i, cell in enumerate(row.cells):
+            label = cell.replace(" ", "")
+            for pattern, role, _ in FUNDING_LABELS[:2]:
+                if pattern.match(label):
+                    sides.setdefault(role, i)
+    return sides
+
+
+def _side_of(column: int, sides: dict[str, int]) -> str:
+    if "annual" in sides and "total" in sides:
+        right, left = ("annual", "total") if sides["annual"] > sides["total"] else ("total", "annual")
+        return right if column >= sides[right] else left
+    return "annual" if "annual" in sides or "total" not in sides else "total"
+
+
+def _value_right_of(cells: list[str], i: int) -> str | None:
+    """The number printed right of a label, before the next label (unit fragments skipped)."""
+    for later in cells[i + 1 :]:
+        text = later.strip()
+        if not text or _LABEL_FRAGMENT.match(text.replace(" ", "")):
+            continue
+        return text if parse_number(text) is not None else None
+    return None
+
+
+def _component(row: GridRow, keys: list[str]) -> GridAmount | None:
+    """A sub-project row: its name cells and its amount (the last number); None ends the block."""
+    numbers = [c for c in row.cells if c.strip() and parse_number(c.strip()) is not None]
+    if not numbers:
+        return None
+    name = "".join(
+        k
+        for k, c in zip(keys, row.cells, strict=True)
+        if k and c not in numbers and not _COMPONENT_LABEL.search(k)
+    )
+    return GridAmount("component", name, numbers[-1].strip(), row.page, row.line)
 
 
 def _next_value(cells: list[str], i: int, numeric: bool = False) -> str | None:

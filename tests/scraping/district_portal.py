@@ -1,55 +1,44 @@
 """A district disclosure portal served on 127.0.0.1, with the faults real portals have.
 
-``Portal`` is a real ``ThreadingHTTPServer`` on a free port in a thread; it records every
-request (path, Host, conditional headers, answer). ``build_district_portal`` lays out a
-预决算公开 column like the Shanghai district sites: a paginated listing (budget posts,
-决算 and notices), detail pages with PDF / XLS / HTML-table attachments, a PDF re-posted
-under a second URL, and a page of faulty attachments. Used by the tests and by
+``build_district_portal`` lays out a 预决算公开 column like the Shanghai district sites: a
+paginated listing (budget posts, 决算 and notices), detail pages with PDF / XLS / HTML-table
+attachments, a PDF re-posted under a second URL, and a page of faulty attachments.
+``build_bulk_portal`` is a large clean listing for throughput. Used by the tests and by
 ``bench/scrape_bench.py``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
-import threading
-import time
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from email.utils import formatdate
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
-from typing import Self
+from dataclasses import dataclass
 
 import pikepdf
 
+from tests.scraping.portal_server import Portal, Response, corpus_pdf, fake_xls, tiny_pdf
+
 __all__ = [
-    "CORPUS_PDF_DIR",
     "TEST_LIMITS",
-    "Portal",
-    "Response",
     "Site",
     "build_bulk_portal",
     "build_district_portal",
+    "detail_html",
+    "listing_html",
     "source_entry",
-    "tiny_pdf",
 ]
 
-# the four rebuilt corpus PDFs, from ../shared beside the repository (never the real/ ones)
-CORPUS_PDF_DIR = Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pdf"
-LAST_MODIFIED = formatdate(1706745600, usegmt=True)  # 2024-02-01
 SLOW_SECONDS = 2.0  # the "slow" attachment answers after this; tests time out well before
 HUGE_BYTES = 3 * 1024 * 1024  # the oversized attachment; tests cap files at 1 MiB
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 # Fast enough for a test run, slow enough to show each mechanism: the "slow" file
-# answers after 2 s, so a 0.25 s timeout with 2 retries gives up in under a second.
+# answers after 2 s, so a 0.25 s read timeout with 2 retries gives up in under a second.
 TEST_LIMITS = {
     "delay_seconds": 0.0,
     "concurrency": 4,
-    "timeout_seconds": 0.25,
+    "connect_timeout_seconds": 1.0,
+    "read_timeout_seconds": 0.25,
+    "deadline_seconds": 5.0,
     "retries": 2,
     "backoff_seconds": 0.01,
     "backoff_max_seconds": 0.05,
@@ -79,125 +68,6 @@ def source_entry(site: Site, **changes) -> dict:
     }
     entry.update(changes)
     return entry
-
-
-def tiny_pdf(title: str) -> bytes:
-    """A small valid one-page PDF whose bytes depend on ``title``."""
-    pdf = pikepdf.new()
-    pdf.add_blank_page(page_size=(595, 842))
-    pdf.docinfo["/Title"] = title
-    buffer = io.BytesIO()
-    pdf.save(buffer, deterministic_id=True)
-    return buffer.getvalue()
-
-
-def corpus_pdf(name: str) -> bytes:
-    return (CORPUS_PDF_DIR / f"{name}.pdf").read_bytes()
-
-
-def fake_xls(label: str) -> bytes:
-    """An OLE compound-file header and filler: enough to pass the magic-byte check."""
-    return OLE_MAGIC + b"\x00" * 504 + label.encode("utf-8") + b"\x00" * 1024
-
-
-@dataclass
-class Response:
-    status: int = 200
-    body: bytes = b""
-    headers: dict[str, str] = field(default_factory=dict)
-    delay: float = 0.0
-    send_length: bool = True
-
-
-@dataclass
-class Request:
-    path: str
-    host: str
-    headers: dict[str, str]
-    status: int
-    at: float
-
-
-class Portal:
-    """Routes by exact request path (query included); 404 for anything else."""
-
-    def __init__(self) -> None:
-        self.routes: dict[str, Callable[[dict[str, str]], Response]] = {}
-        self.requests: list[Request] = []
-        self.hits: Counter = Counter()
-        self._lock = threading.Lock()
-        portal = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                headers = {k.lower(): v for k, v in self.headers.items()}
-                with portal._lock:
-                    portal.hits[self.path] += 1
-                route = portal.routes.get(self.path)
-                response = route(headers) if route else Response(404, b"<html><body>404</body></html>")
-                with portal._lock:
-                    portal.requests.append(
-                        Request(
-                            self.path, headers.get("host", ""), headers, response.status, time.monotonic()
-                        )
-                    )
-                if response.delay:
-                    time.sleep(response.delay)
-                try:
-                    self.send_response(response.status)
-                    for name, value in response.headers.items():
-                        self.send_header(name, value)
-                    if response.send_length:
-                        self.send_header("Content-Length", str(len(response.body)))
-                    self.end_headers()
-                    self.wfile.write(response.body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the crawler hung up (timeout, size cap): that is the point
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
-
-    # -- lifecycle --------------------------------------------------------------------------
-
-    def __enter__(self) -> Self:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-
-    def url(self, path: str, host: str = "127.0.0.1") -> str:
-        return f"http://{host}:{self.port}{path}"
-
-    # -- content ----------------------------------------------------------------------------
-
-    def page(self, path: str, html: str) -> None:
-        body = html.encode("utf-8")
-        self.routes[path] = lambda _h: Response(200, body, {"Content-Type": "text/html; charset=utf-8"})
-
-    def file(self, path: str, body: bytes, content_type: str, **headers: str) -> None:
-        """A static file with an ETag and Last-Modified that answers conditional GETs with 304."""
-        self.routes[path] = lambda h: self._static(h, body, content_type, headers)
-
-    def replace_file(self, path: str, body: bytes, content_type: str) -> None:
-        self.file(path, body, content_type)
-
-    @staticmethod
-    def _static(request: dict[str, str], body: bytes, content_type: str, extra: dict[str, str]) -> Response:
-        etag = '"' + hashlib.sha256(body).hexdigest()[:20] + '"'
-        headers = {"ETag": etag, "Last-Modified": LAST_MODIFIED, "Content-Type": content_type, **extra}
-        if request.get("if-none-match") == etag:
-            return Response(304, b"", {"ETag": etag, "Last-Modified": LAST_MODIFIED})
-        return Response(200, body, headers)
-
-    def conditional_requests(self, path: str) -> list[Request]:
-        return [r for r in self.requests if r.path == path and "if-none-match" in r.headers]
 
 
 LISTING = """<!DOCTYPE html>
@@ -234,7 +104,7 @@ TABLE_PAGE = """<!DOCTYPE html>
 """
 
 
-def _listing(items: list[tuple[str, str, str]], pager: str) -> str:
+def listing_html(items: list[tuple[str, str, str]], pager: str) -> str:
     lines = [
         f'<li><a href="{href}" title="{title}" target="_blank">{title[:18]}</a><span>{date}</span></li>'
         for href, title, date in items
@@ -242,7 +112,7 @@ def _listing(items: list[tuple[str, str, str]], pager: str) -> str:
     return LISTING.format(items="\n".join(lines), pager=pager)
 
 
-def _detail(title: str, date: str, unit: str, links: list[tuple[str, str]]) -> str:
+def detail_html(title: str, date: str, unit: str, links: list[tuple[str, str]]) -> str:
     body = "\n".join(f'<p><a href="{href}">{text}</a></p>' for href, text in links)
     return DETAIL.format(title=title, date=date, unit=unit, links=body)
 
@@ -286,7 +156,7 @@ def build_district_portal(portal: Portal) -> Site:
     # -- listing: three pages, newest first -------------------------------------------------
     p.page(
         f"{y}/index.html",
-        _listing(
+        listing_html(
             [
                 ("./20240201/mh_cyzx_2024.html", "上海市闵行区城市运行管理中心2024年部门预算", "2024-02-01"),
                 (
@@ -306,7 +176,7 @@ def build_district_portal(portal: Portal) -> Site:
     )
     p.page(
         f"{y}/index_1.html",
-        _listing(
+        listing_html(
             [
                 (
                     "./20240210/at_cyzx_2024.html",
@@ -330,7 +200,7 @@ def build_district_portal(portal: Portal) -> Site:
     )
     p.page(
         f"{y}/index_2.html",
-        _listing(
+        listing_html(
             [
                 ("./20240220/faults.html", "上海市闵行区某事业单位2024年单位预算", "2024-02-20"),
                 ("./20240225/gone.html", "上海市闵行区某单位2024年部门预算（已撤回）", "2024-02-25"),
@@ -342,7 +212,7 @@ def build_district_portal(portal: Portal) -> Site:
     up = "/upload/2024/02"
     p.page(
         f"{y}/20240201/mh_cyzx_2024.html",
-        _detail(
+        detail_html(
             "上海市闵行区城市运行管理中心2024年部门预算",
             "2024-02-01",
             "闵行区城市运行管理中心",
@@ -353,7 +223,7 @@ def build_district_portal(portal: Portal) -> Site:
     p.file(f"{up}/mh_cyzx_2024.xls", mh_xls, "application/vnd.ms-excel")
     p.page(
         f"{y}/20240205/lt_cyzx_2024.html",
-        _detail(
+        detail_html(
             "上海市青浦区练塘镇城市运行管理中心2024年部门预算",
             "2024-02-05",
             "练塘镇",
@@ -364,7 +234,7 @@ def build_district_portal(portal: Portal) -> Site:
     p.file(f"{y}/20240205/lt_2024_tables.html", TABLE_PAGE.encode("utf-8"), "text/html; charset=utf-8")
     p.page(
         f"{y}/20240210/at_cyzx_2024.html",
-        _detail(
+        detail_html(
             "上海市嘉定区安亭镇城市运行管理中心2024年部门预算",
             "2024-02-10",
             "安亭镇",
@@ -374,7 +244,7 @@ def build_district_portal(portal: Portal) -> Site:
     p.file(f"{up}/at_cyzx_2024.pdf", at_pdf, "application/pdf")
     p.page(
         f"{y}/20240301/at_cyzx_2024_rp.html",
-        _detail(
+        detail_html(
             "上海市嘉定区安亭镇城市运行管理中心2024年部门预算（重新发布）",
             "2024-03-01",
             "安亭镇",
@@ -384,7 +254,7 @@ def build_district_portal(portal: Portal) -> Site:
     p.file("/upload/2024/03/P020240301_at.pdf", at_pdf, "application/pdf")
     p.page(
         f"{y}/20230215/zq_cyzx_2023.html",
-        _detail(
+        detail_html(
             "上海市闵行区颛桥镇城市运行管理中心2023年部门预算",
             "2023-02-15",
             "颛桥镇",
@@ -437,7 +307,7 @@ def build_district_portal(portal: Portal) -> Site:
     )
     p.page(
         f"{y}/20240220/faults.html",
-        _detail(
+        detail_html(
             "上海市闵行区某事业单位2024年单位预算",
             "2024-02-20",
             "某事业单位",
@@ -512,9 +382,9 @@ def build_bulk_portal(portal: Portal, posts: int = 200, files_per_post: int = 2,
                 links.append((path, f"附件{j + 1}.pdf"))
             portal.page(
                 f"/bulk/2024{i:04d}/post{i}.html",
-                _detail(f"单位{i}号2024年部门预算", "2024-02-01", "某单位", links),
+                detail_html(f"单位{i}号2024年部门预算", "2024-02-01", "某单位", links),
             )
         pager = f'<a href="index_{page + 1}.html">下一页</a>' if page + 1 < pages else ""
         name = "index.html" if page == 0 else f"index_{page}.html"
-        portal.page(f"/bulk/{name}", _listing(items, pager))
+        portal.page(f"/bulk/{name}", listing_html(items, pager))
     return portal.url("/bulk/index.html")
