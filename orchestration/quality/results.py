@@ -58,7 +58,7 @@ class Check:
     name: str
     description: str
     run: Callable[[DocumentFigures], Iterable[CheckResult]]
-    family: str = ""  # within_table | across_tables | narrative | projects
+    family: str = ""  # within_table | across_tables | narrative | projects | structure
 
 
 def nothing_to_compare(doc: DocumentFigures, check: str, reason: str, **where) -> CheckResult:
