@@ -128,10 +128,13 @@ def parent_printed_above(doc: DocumentFigures) -> Iterable[CheckResult]:
 
 
 def subject_in_twin_table(doc: DocumentFigures) -> Iterable[CheckResult]:
-    """Tables 2 and 3 list the same subjects; tables 5, 6, 7 only subjects of table 3."""
+    """Tables 2 and 3 list the same subjects; tables 5, 6, 7 only subjects of table 3. Compared only when
+    the twin prints subjects: a twin left out or printing none is ``table_printed``'s and the identities' case."""
     tables = set(TWIN_TABLES) | set(TWIN_TABLES.values())
     codes = {t: {c.code for c in doc.table(t) if c.code} for t in tables}
     for table_no, twin in TWIN_TABLES.items():
+        if not codes[twin]:
+            continue
         rows = [(code, figures) for (_, code, _), figures in _rows(doc.table(table_no)).items() if code]
         missing = [
             (figures, f", which table {twin} does not list")
