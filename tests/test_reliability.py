@@ -58,7 +58,9 @@ def test_budget_parse_exits_2_with_the_reason(bad_dir, name):
 def test_a_scan_is_read_by_ocr_and_a_blank_pdf_has_nothing_to_read(bad_dir):
     rows = parse_rows(str(bad_dir / "image_only.pdf"), "image_only.pdf", "0" * 64)
     assert rows["quarantine"][0]["reason"] == "not_a_budget"
-    assert rows["quarantine"][0]["message"] == "scanned pages read by OCR: none of the nine budget tables found"
+    assert (
+        rows["quarantine"][0]["message"] == "scanned pages read by OCR: none of the nine budget tables found"
+    )
     rows = parse_rows(str(bad_dir / "blank.pdf"), "blank.pdf", "0" * 64)
     assert rows["quarantine"][0]["reason"] == "no_text_layer"
     assert rows["quarantine"][0]["message"] == "no text layer (PDF has no text layer and no image)"
