@@ -81,7 +81,9 @@ def parse(file: Path, as_json: bool) -> None:
         click.echo(json.dumps(doc.to_dict(), ensure_ascii=False, indent=1))
         return
     meta = doc.document
-    click.echo(f"{meta.department} {meta.fiscal_year} ({meta.kind}, {meta.level}) — {meta.format}, {meta.pages} pages")
+    click.echo(
+        f"{meta.department} {meta.fiscal_year} ({meta.kind}, {meta.level}) — {meta.format}, {meta.pages} pages"
+    )
     for t in doc.tables:
         n = sum(1 for c in doc.cells if c.table_no == t.table_no)
         empty = " (empty)" if t.empty else ""

@@ -122,7 +122,7 @@ def test_a_broken_staging_row_holds_back_its_document_and_the_marts_are_built(em
 
 
 def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_warehouse, tmp_path):
-    raw = embedded_warehouse.parent / "raw"  # the folder the fixture's run read
+    raw = embedded_warehouse.parent.parent / "raw"  # the folder the fixture's run read
     warehouse = tmp_path / "copy.duckdb"
     shutil.copy(embedded_warehouse, warehouse)
     marts = "select count(*), sum(amount_yuan) from marts.fact_expense"

@@ -55,10 +55,15 @@ def test_budget_parse_exits_2_with_the_reason(bad_dir, name):
     assert line.startswith(f"{bad_dir / name}: {EXPECTED_REASONS[name]}: ")
 
 
-def test_image_only_pdf_says_it_needs_ocr(bad_dir):
+def test_a_scan_is_read_by_ocr_and_a_blank_pdf_has_nothing_to_read(bad_dir):
     rows = parse_rows(str(bad_dir / "image_only.pdf"), "image_only.pdf", "0" * 64)
+    assert rows["quarantine"][0]["reason"] == "not_a_budget"
+    assert (
+        rows["quarantine"][0]["message"] == "scanned pages read by OCR: none of the nine budget tables found"
+    )
+    rows = parse_rows(str(bad_dir / "blank.pdf"), "blank.pdf", "0" * 64)
     assert rows["quarantine"][0]["reason"] == "no_text_layer"
-    assert rows["quarantine"][0]["message"] == "no text layer (image-only PDF, needs OCR)"
+    assert rows["quarantine"][0]["message"] == "no text layer (PDF has no text layer and no image)"
 
 
 def test_encrypted_pdf_is_not_called_damaged(bad_dir):
@@ -80,6 +85,7 @@ def test_one_bad_document_never_stops_the_others(bad_dir, tmp_path):
     (root / "notes.docx").write_bytes(b"PK\x03\x04 not a disclosure")
     files = scan_raw(root)
     assert [f.path for f in files] == [
+        "bad/blank.pdf",
         "bad/empty.pdf",
         "bad/encrypted.pdf",
         "bad/html_page.pdf",
@@ -104,7 +110,7 @@ def test_one_bad_document_never_stops_the_others(bad_dir, tmp_path):
         # a 400-digit figure (found by fuzzing; it used to crash the parser) is refused with a reason
         "crash.txt": "implausible_figure",
         "good.txt": outcome["good.txt"],
-        "notes.docx": "unsupported_format",
+        "notes.docx": "damaged",  # a .docx that is no Word file
     }
     assert outcome["good.txt"].startswith("parsed ") and int(outcome["good.txt"].split()[1]) > 100
     for rows in results.values():

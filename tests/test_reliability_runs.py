@@ -190,12 +190,14 @@ def check_bad_files_are_quarantined_with_a_reason_and_stay_in_place(story: dict)
     assert {f: r for f, (r, _) in quarantine.items()} == {
         f"incoming/{n}": r for n, r in EXPECTED_REASONS.items()
     }
-    assert quarantine["incoming/image_only.pdf"][1] == "no text layer (image-only PDF, needs OCR)"
+    assert quarantine["incoming/image_only.pdf"][1] == (
+        "scanned pages read by OCR: none of the nine budget tables found"
+    )
     assert all(f"incoming/{n}" in story["raw_files_left"] for n in EXPECTED_REASONS)
     summary = story["waiting_log"]
     assert (
-        "quarantined: 7 file(s) (damaged 1, empty_file 1, encrypted 1, missing_tables 1, no_text_layer 1, "
-        "not_a_budget 1, not_pdf 1)" in summary
+        "quarantined: 8 file(s) (damaged 1, empty_file 1, encrypted 1, missing_tables 1, no_text_layer 1, "
+        "not_a_budget 2, not_pdf 1)" in summary
     )
     assert "    incoming/encrypted.pdf: encrypted: encrypted PDF (password required)\n" in summary
 

@@ -4,7 +4,6 @@ Groups follow the dbt folders (staging, marts); the landing sources map onto the
 assets that write them, so the lineage reads raw → staging → marts.
 """
 
-
 import os
 import shutil
 import sys
@@ -49,7 +48,9 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
             name = dbt_resource_props["name"]
             if dbt_resource_props.get("source_name") == "scrape":
                 return dg.AssetKey("scraped_files")  # the scrapers' fetch manifest
-            return dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
+            return (
+                dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
+            )
         return dg.AssetKey(dbt_resource_props["name"])
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
@@ -87,5 +88,9 @@ def prune_dbt_targets(target: Path, keep: int = KEEP_DBT_INVOCATIONS) -> list[Pa
 
 defs = dg.Definitions(
     assets=[budget_dbt_models],
-    resources={"dbt": DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE)},
+    resources={
+        "dbt": DbtCliResource(
+            project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE
+        )
+    },
 )

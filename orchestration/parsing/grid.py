@@ -20,6 +20,7 @@ class RawRow:
 
     def page_of(self, column: int) -> int | None:
         return self.column_pages.get(column, self.page)
+
     confidence: list[float] | None = None  # per cell, for OCR'd rows (None: read exactly)
 
 

@@ -13,7 +13,9 @@ arithmetic — rounded half away from zero to the decimals its number format dis
 so a formula's ``1616095.4000000001`` reads ``1616095.4``). The display string keeps the format's
 thousands separator and a leading minus sign; currency symbols and other literals are left out.
 A zero shown blank (a format's empty zero section, or the sheet's "show zeros" switched off) is
-blank, as printed.
+blank, as printed. A zero an accounting format shows as a dash (``#,##0.00;-#,##0.00;"-"``) is the
+number 0 the cell stores, displayed through the format's first section: a dash printed with no
+number behind it (a PDF's, a Word table's) reads as nothing, but here the number is known.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from .row_tables import Sheet, SheetRow
 __all__ = ["display_number", "read_xls", "read_xlsx"]
 
 GENERAL_DIGITS = 15
+DASHES = ("-", "—", "－", "–")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
@@ -77,7 +80,10 @@ def display_number(value: float, number_format: str | None, show_zeros: bool = T
         return _plain(rounded) if rounded else "0"
     if not re.search(r"[0#?]", bare):
         literal = "".join(m.group(0).strip('"') for m in re.finditer(r'"[^"]*"', section)) or bare.strip()
-        return literal.strip()  # a zero section printing "-" or nothing
+        if exact == 0 and literal.strip() in DASHES:
+            # an accounting format's dash for zero: the cell holds the number 0, shown as its first section
+            return display_number(value, sections[0])
+        return literal.strip()  # a zero section printing nothing
     if "%" in bare:
         exact *= 100
     integer_part, _, fraction = bare.partition(".")

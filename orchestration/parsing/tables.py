@@ -194,7 +194,8 @@ def read_tables(source: Source) -> tuple[list[TableInfo], list[Cell], list[Probl
     unread: list[RawGrid] = []
     grids = read_grids(source, unread)
     if not grids:
-        raise ParseError("not_a_budget", f"{source.path.name}: none of the nine budget tables found")
+        read = "scanned pages read by OCR: " if source.reader == "ocr" else ""
+        raise ParseError("not_a_budget", f"{source.path}: {read}none of the nine budget tables found")
     missing = [n for n in REQUIRED_TABLES if n not in {g.table_no for g in grids}]
     if missing:
         names = ", ".join(f"{n} {TABLE_NAMES[n]}" for n in missing)

@@ -29,8 +29,8 @@ def _check(tmp_path, name: str, fmt: str, style: Style) -> None:
     got, want = parsed_cells(parsed), golden_cells(doc)
     missing, extra = want - got, got - want
     assert not missing and not extra, (
-        f"{style.describe()}\nmissing {sum(missing.values())}: {sorted(missing)[:5]}\n"
-        f"extra {sum(extra.values())}: {sorted(extra)[:5]}"
+        f"{style.describe()}\nmissing {sum(missing.values())}: {sorted(missing, key=str)[:5]}\n"
+        f"extra {sum(extra.values())}: {sorted(extra, key=str)[:5]}"
     )
     meta = golden_meta(name)
     assert {f: getattr(parsed.document, f) for f in META_FIELDS} == {f: meta[f] for f in META_FIELDS}

@@ -21,7 +21,7 @@ from orchestration.parsing.spreadsheet_tables import display_number
         (2.675, "0.00", "2.68"),  # the stored decimal 2.675 rounds half up, as Excel shows it
         (5370.125, "0.00", "5370.13"),
         (-1234.5, "#,##0.00_);(#,##0.00)", "-1,234.50"),
-        (0, '#,##0.00;-#,##0.00;"-"', "-"),  # a zero section printing a dash
+        (0, '#,##0.00;-#,##0.00;"-"', "0.00"),  # a zero an accounting format shows as a dash: stored 0
         (0, "#,##0.00;-#,##0.00;", ""),  # an empty zero section: printed blank
         (1234567, "#,##0,", "1,235"),  # a trailing comma shows thousands
         (1234.5, "[$¥-804]#,##0.00", "1,234.50"),  # currency literals left out

@@ -1,9 +1,9 @@
 """Broken and hostile files made from the corpus, for the reliability tests and the fuzz harness.
 
 Each builder writes one real file (no mocks): a zero-byte file, a truncated PDF, a PDF
-encrypted with a user password (pikepdf), an image-only PDF (pages rasterised with pdfium,
-saved by Pillow), an HTML page with a ``.pdf`` name, a PDF of some other text, and a budget
-PDF whose table pages were removed.
+encrypted with a user password (pikepdf), an image-only PDF (the cover rasterised with pdfium,
+saved by Pillow: a scan that OCR reads and finds no table in), a blank PDF, an HTML page with a
+``.pdf`` name, a PDF of some other text, and a budget PDF whose table pages were removed.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ GOOD_PDF = REPO / "raw" / "pdf" / "qingpu_liantang_2024.pdf"
 # Share of the file kept by the truncated copy: the cross-reference table at the end is lost.
 TRUNCATE_AT = 0.4
 RASTER_SCALE = 1.0  # 72 dpi: small files, no text layer either way
-RASTER_PAGES = 3
+RASTER_PAGES = 1  # the cover: OCR reads it (about 1 s) and finds no budget table
 # 0-based pages of GOOD_PDF holding tables 2–9 (table 1 on page 6 is kept).
 TABLE_PAGES_REMOVED = range(6, 14)
 OTHER_TEXT = (
@@ -56,6 +56,14 @@ def _image_only(path: Path) -> None:
     finally:
         pdf.close()
     images[0].save(path, "PDF", save_all=True, append_images=images[1:])
+
+
+def _blank(path: Path) -> None:
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(595, 842))
+    pdf.save(path)
 
 
 def _html(path: Path) -> None:
@@ -105,6 +113,7 @@ BAD_FILES: dict[str, Callable[[Path], None]] = {
     "truncated.pdf": _truncated,
     "encrypted.pdf": _encrypted,
     "image_only.pdf": _image_only,
+    "blank.pdf": _blank,
     "html_page.pdf": _html,
     "other_text.pdf": _other_text,
     "missing_tables.pdf": _missing_tables,
@@ -115,7 +124,8 @@ EXPECTED_REASONS = {
     "empty.pdf": "empty_file",
     "truncated.pdf": "damaged",
     "encrypted.pdf": "encrypted",
-    "image_only.pdf": "no_text_layer",
+    "image_only.pdf": "not_a_budget",  # a scan: read by OCR, and its cover holds no budget table
+    "blank.pdf": "no_text_layer",  # neither text nor an image to read
     "html_page.pdf": "not_pdf",
     "other_text.pdf": "not_a_budget",
     "missing_tables.pdf": "missing_tables",
