@@ -118,7 +118,7 @@ def _last_run(dagster_home: Path):
 def gate_runs(embedded_warehouse, tmp_path_factory):
     """The warehouse after the run with two broken parses (a frozen copy) and after the fixing run."""
     root = tmp_path_factory.mktemp("gate")
-    raw = shutil.copytree(embedded_warehouse.parent / "raw", root / "raw")
+    raw = shutil.copytree(embedded_warehouse.parent.parent / "raw", root / "raw")  # the folder it read
     shutil.copy2(CITY_VETERANS, raw / CITY_VETERANS.name)
     warehouse = root / "warehouse" / "budget.duckdb"
     warehouse.parent.mkdir()
