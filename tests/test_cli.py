@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import EMBEDDED_RAW
+from tests.conftest import CORPUS, EMBEDDED_RAW
 
 BUDGET = [str(Path(sys.executable).with_name("budget"))]
 
@@ -40,5 +40,111 @@ def test_parse_refuses_bad_files_with_exit_2_and_one_line(tmp_path):
         result = budget("parse", str(path), "--json")
         assert result.returncode == 2, (path, result.stdout[:200], result.stderr)
         lines = result.stderr.strip().splitlines()
-        assert len(lines) == 1 and str(path) in lines[0] and reason in lines[0], result.stderr
+        assert len(lines) == 1 and lines[0].startswith(f"{path}: {reason}: "), result.stderr
+        assert lines[0].count(path.name) == 1, f"the file is named once: {lines[0]}"
         assert result.stdout == ""
+
+
+# What `budget parse` must not load: the scraper's HTTP stack, Arrow, the warehouse and the orchestrator.
+NOT_FOR_PARSING = (
+    "dagster",
+    "dagster_dbt",
+    "dbt",
+    "duckdb",
+    "great_expectations",
+    "httpx",
+    "pandas",
+    "pyarrow",
+    "selectolax",
+    "sqlalchemy",
+    "tenacity",
+    "tqdm",
+)
+IMPORTED_BY_PARSE = """
+import json, sys
+from orchestration.cli import main
+try:
+    main(["parse", sys.argv[1]], standalone_mode=False)
+finally:
+    print(json.dumps(sorted({name.split(".")[0] for name in sys.modules})), file=sys.stderr)
+"""
+
+
+def test_parse_imports_only_what_parsing_needs():
+    """A fresh interpreter runs `budget parse` on a PDF; the modules it loaded are listed afterwards."""
+    pdf = EMBEDDED_RAW / "pdf" / "qingpu_liantang_2024.pdf"
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORTED_BY_PARSE, str(pdf)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    loaded = set(json.loads(result.stderr.strip().splitlines()[-1]))
+    assert {"pdfplumber", "orchestration"} <= loaded
+    assert sorted(loaded & set(NOT_FOR_PARSING)) == []
+
+
+def test_parse_text_view_of_a_real_pdf():
+    result = budget("parse", str(CORPUS / "real" / "putuo_wanli_2025.pdf"))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "上海市普陀区人民政府万里街道办事处",
+        "  2025 部门预算 (department) · town · PDF, 31 pages",
+        "  table 1  2025年部门财务收支预算总表",
+        "           元 · page 9 · 10 rows · 收入总计 189,767,551 · 支出总计 189,767,551",
+        "  table 2  2025年部门收入预算总表",
+        "           元 · pages 10–13 · 67 rows · 合计 189,767,551",
+        "  table 3  2025年部门支出预算总表",
+        "           元 · pages 14–18 · 67 rows · 合计 189,767,551",
+        "  table 4  2025年部门财政拨款收支预算总表",
+        "           元 · page 19 · 10 rows · 收入总计 189,767,551 · 支出总计 189,767,551",
+        "  table 5  2025年部门一般公共预算支出功能分类预算表",
+        "           元 · pages 20–24 · 67 rows · 合计 189,767,551",
+        "  table 6  2025年部门政府性基金预算支出功能分类预算表",
+        "           元 · page 25 · empty (注:本部门2025年无政府性基金预算财政拨款安排的预算，故本表为空表。)",
+        "  table 7  2025年部门国有资本经营预算支出功能分类预算表",
+        "           元 · page 26 · empty (注:本部门2025年无国有资本经营预算财政拨款安排的预算，故本表为空表。)",
+        "  table 8  2025年部门一般公共预算基本支出部门预算经济分类预算表",
+        "           元 · pages 27–28 · 32 rows · 合计 101,341,746",
+        "  table 9  2025年部门“三公”经费和机关运行经费预算表",
+        "           万元 · page 29 · 1 row · 合计 37.91",
+        "  narrative: 69 figures · projects: 1",
+        "  problems: none",
+    ]
+
+
+def test_parse_text_view_of_a_text_extraction_names_lines_and_inferred_units():
+    result = budget("parse", str(EMBEDDED_RAW / "text" / "jiading_anting_2024.txt"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1] == "  2024 部门预算 (department) · town · text extraction (figures located by line)"
+    assert (
+        lines[3]
+        == "           万元 (inferred) · line 86 · 7 rows · 收入总计 5, 715. 29 · 支出总计 5, 715. 29"
+    )
+    assert "           unit unknown · line 282 · empty" in lines
+    assert not any("None" in line for line in lines), result.stdout
+
+
+def test_parse_text_view_lists_problems_under_their_table():
+    from orchestration.parse_view import format_parse
+    from orchestration.parsing import Problem, parse_document
+
+    doc = parse_document(EMBEDDED_RAW / "text" / "jiading_anting_2024.txt")
+    doc.problems = [
+        Problem(
+            "unread_figures", "number 12.50 printed in the table region, in no cell", table_no=3, line=150
+        ),
+        Problem("unknown_row", "row 其他 has no code", table_no=None, line=400),
+    ]
+    lines = format_parse(doc)
+    table3 = lines.index("  table 3  2024年部门支出预算总表")
+    assert lines[table3 + 3] == (
+        "           ! unread_figures: line 150: number 12.50 printed in the table region, in no cell"
+    )
+    assert lines[-2:] == [
+        "  problems: 2 (printed figures the parser could not read)",
+        "    unknown_row: line 400: row 其他 has no code",
+    ]
