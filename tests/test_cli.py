@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import CORPUS, EMBEDDED_RAW
+from tests.conftest import CORPUS, EMBEDDED_RAW, REPO
 
 BUDGET = [str(Path(sys.executable).with_name("budget"))]
 
@@ -148,3 +148,39 @@ def test_parse_text_view_lists_problems_under_their_table():
         "  problems: 2 (printed figures the parser could not read)",
         "    unknown_row: line 400: row 其他 has no code",
     ]
+
+
+def test_scrape_help_shows_the_limits_defaults():
+    result = budget("scrape", "--help")
+    assert result.returncode == 0, result.stderr
+    text = " ".join(result.stdout.split())  # click wraps the help text
+    for option, default in (
+        ("--delay FLOAT", "0.5"),
+        ("--max-files INTEGER", "1000"),
+        ("--max-file-mb", "50"),
+    ):
+        assert option in text and f"[default: {default}, or the registry's]" in text, option
+
+
+def test_tests_without_the_shared_corpus_stop_with_one_line(tmp_path):
+    """The repository's conftest in a folder with no shared/ beside it: one line, no run of errors."""
+    repo = tmp_path / "repo"
+    (repo / "tests").mkdir(parents=True)
+    for name in ("conftest.py", "__init__.py"):
+        (repo / "tests" / name).write_text((REPO / "tests" / name).read_text(encoding="utf-8"))
+    (repo / "tests" / "test_nothing.py").write_text("def test_nothing():\n    pass\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 4, result.stdout + result.stderr
+    output = [line for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    expected = (
+        f"Exit: {tmp_path / 'shared' / 'corpus'} not found: the tests read the published documents from "
+        "../shared/corpus (beside the repository, never committed); clone the repository next to shared/"
+    )
+    assert output == [expected], output
