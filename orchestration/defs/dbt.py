@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.dbt_test_descriptions import describe_dbt_test
 from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_memory
 from orchestration.settings import PROJECT_ROOT
@@ -52,6 +53,20 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
                 dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
             )
         return dg.AssetKey(dbt_resource_props["name"])
+
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt takes a check's description from ``meta.description`` only: take the yml's
+        ``description:`` (or one made from the test's kwargs) so no check reads "No description"."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=describe_dbt_test(manifest["nodes"][unique_id]))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
         fqn = dbt_resource_props.get("fqn") or []
