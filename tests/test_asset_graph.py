@@ -47,10 +47,18 @@ def test_lineage_reads_raw_landing_staging_marts_quality():
     assert assets["landing/cells"] == {"group": "landing", "deps": ["raw_documents"]}
     assert {a["group"] for key, a in assets.items() if key.startswith("landing/")} == {"landing"}
     assert assets["stg_cells"] == {"group": "staging", "deps": ["landing/cells"]}
-    assert assets["int_cells"]["group"] == "staging"
+    assert assets["int_cells"]["group"] == "marts"  # intermediate models build the marts
     assert assets["fact_expense"]["group"] == "marts"
     assert assets["quality_report"] == {"group": "quality", "deps": ["fact_check_result"]}
-    assert {a["group"] for a in assets.values()} == {"raw", "landing", "staging", "marts", "quality"}
+    order = ["raw", "landing", "staging", "marts", "quality"]
+    assert {a["group"] for a in assets.values()} == set(order)
+    backwards = [
+        f"{dep} ({assets[dep]['group']}) → {key} ({a['group']})"
+        for key, a in assets.items()
+        for dep in a["deps"]
+        if order.index(assets[dep]["group"]) > order.index(a["group"])
+    ]
+    assert backwards == [], "no dependency runs from a later group to an earlier one"
 
 
 def test_every_asset_check_says_what_it_checks():

@@ -1,7 +1,7 @@
 """The dbt project as Dagster assets: staging models and marts, dbt tests as asset checks.
 
-Groups follow the dbt folders (staging, marts); the landing sources map onto the Python
-assets that write them, so the lineage reads raw → staging → marts.
+Groups follow the dbt folders (staging; intermediate and marts in ``marts``); the landing sources map
+onto the Python assets that write them, so the lineage reads raw → landing → staging → marts → quality.
 """
 
 import os
@@ -69,9 +69,13 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         return spec._replace(description=describe_dbt_test(manifest["nodes"][unique_id]))
 
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """``staging`` for the staging folder; ``marts`` for the marts and the intermediate models that
+        build them (``int_cell_inconsistencies`` reads ``fact_check_result``, so an intermediate group
+        of its own would sit both before and after the marts: the groups read raw → landing → staging
+        → marts → quality only this way)."""
         fqn = dbt_resource_props.get("fqn") or []
         folder = fqn[1] if len(fqn) > 2 else "marts"
-        return "marts" if folder == "marts" else "staging"
+        return "staging" if folder == "staging" else "marts"
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=BudgetDbtTranslator())
