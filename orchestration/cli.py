@@ -13,7 +13,6 @@ import importlib
 import json
 import os
 import sys
-import time
 from pathlib import Path
 from typing import ClassVar
 
@@ -67,22 +66,26 @@ def _pin_environment() -> tuple[Path, Path]:
     "characters; repeatable), e.g. after a quarantine.",
 )
 @click.option("--force", is_flag=True, help="Run even if nothing changed since the last successful run.")
-def run(retry: tuple[str, ...], force: bool) -> None:
+@click.option(
+    "--verbose", "-v", is_flag=True, help="Also print the full Dagster and dbt log (always in the log file)."
+)
+def run(retry: tuple[str, ...], force: bool, verbose: bool) -> None:
     """Materialize every asset of the main job on the raw folder (offline: no scraping).
 
     Only new or changed files are parsed; files that cannot be parsed are quarantined with a reason
-    and the run goes on. When neither the raw folder nor the parser, models or suites changed since
-    the last successful run, there is nothing to do and the run says so. Exit 0 on success, 1 if a
-    step or a blocking check failed.
+    and the run goes on. Prints one line per stage, then a summary; the full Dagster and dbt log goes
+    to budget_run.log beside the warehouse. When neither the raw folder nor the parser, models or
+    suites changed since the last successful run, there is nothing to do and the run says so. Exit 0
+    on success, 1 if a step or a blocking check failed.
     """
     raw, warehouse = _pin_environment()
-    started = time.perf_counter()
-    click.echo(f"raw folder: {raw}\nwarehouse:  {warehouse}", err=True)
     from orchestration.pipeline import run_main_job
+    from orchestration.run_console import LOG_NAME, RunConsole
 
-    outcome = run_main_job(sha256s=list(retry) or None, force=force)
+    click.echo(f"budget run: {raw} → {warehouse}")
+    console = RunConsole(warehouse.parent / LOG_NAME, verbose=verbose)
+    outcome = run_main_job(sha256s=list(retry) or None, force=force, console=console)
     click.echo(outcome.summary())
-    click.echo(f"wall time: {time.perf_counter() - started:.1f} s", err=True)
     sys.exit(0 if outcome.success else 1)
 
 

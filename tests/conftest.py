@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import pytest
@@ -35,7 +38,7 @@ def corpus_files() -> list[Path]:
     return files
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
+def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False, console=None):
     """Run the real main job (parse, dbt, checks) on ``raw_dir`` into ``warehouse``."""
     from orchestration.defs.resources import RawStore, Warehouse
     from orchestration.pipeline import run_main_job
@@ -46,19 +49,36 @@ def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
             "warehouse": Warehouse(path=str(warehouse)),
         },
         force=force,
+        console=console,
     )
 
 
+@dataclass
+class EmbeddedRun:
+    warehouse: Path
+    outcome: Any  # orchestration.pipeline.RunOutcome
+    printed: str  # what `budget run` printed after its first line: a line per stage, then the summary
+
+
 @pytest.fixture(scope="session")
-def embedded_warehouse(tmp_path_factory) -> Path:
-    """A warehouse built by the main job from a copy of the embedded corpus (raw/)."""
+def embedded_run(tmp_path_factory) -> EmbeddedRun:
+    """The main job on a copy of the embedded corpus (raw/), run as `budget run` runs it (console, log file)."""
+    from orchestration.run_console import LOG_NAME, RunConsole
+
     root = tmp_path_factory.mktemp("embedded")
     raw = root / "raw"
     shutil.copytree(EMBEDDED_RAW, raw)
     warehouse = root / "budget.duckdb"
-    outcome = run_pipeline(raw, warehouse)
+    printed = io.StringIO()
+    outcome = run_pipeline(raw, warehouse, console=RunConsole(root / LOG_NAME, out=printed))
     assert outcome.success, outcome.summary()
-    return warehouse
+    return EmbeddedRun(warehouse, outcome, printed.getvalue() + outcome.summary() + "\n")
+
+
+@pytest.fixture(scope="session")
+def embedded_warehouse(embedded_run) -> Path:
+    """A warehouse built by the main job from a copy of the embedded corpus (raw/)."""
+    return embedded_run.warehouse
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

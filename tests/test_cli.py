@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -184,3 +185,53 @@ def test_tests_without_the_shared_corpus_stop_with_one_line(tmp_path):
         "../shared/corpus (beside the repository, never committed); clone the repository next to shared/"
     )
     assert output == [expected], output
+
+
+DURATION = re.compile(r"\s+\d+ s$")
+
+
+def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_run):
+    """What `budget run` prints on the embedded corpus (the shared run, with the CLI's console)."""
+    printed = embedded_run.printed
+    assert "\x1b" not in printed  # no ANSI codes when not on a terminal
+    lines = printed.splitlines()
+    assert len(lines) <= 40, printed
+    stages = [DURATION.sub("", line) for line in lines if DURATION.search(line)]
+    assert [line[2:17].strip() for line in stages] == [
+        "raw files",
+        "parse",
+        "landing checks",
+        "identities",
+        "dbt",
+        "mart checks",
+        "findings",
+        "export",
+        "report",
+    ], printed
+    assert stages[0] == "  raw files      8 found: 8 new, 0 changed, 0 gone"
+    assert stages[1] == "  parse          8 parsed, 0 quarantined, 0 unchanged"
+    assert re.fullmatch(
+        r"  dbt            28 models built; \d+ tests: \d+ passed, 4 warned, 0 failed", stages[4]
+    )
+    assert stages[7] == "  export         15 marts written to parquet/ (Parquet)"
+    summary = lines[len(stages) :]
+    assert re.fullmatch(r"success in (\d+ min )?\d+ s \(run [0-9a-f]{8}\)", summary[0]), printed
+    assert summary[1].startswith("  marts: dim_department 4 · dim_document 8 · ")
+    findings = next(i for i, line in enumerate(summary) if line.startswith("  findings: "))
+    assert summary[findings].startswith(
+        "  findings: 15 in 3 documents — the publishers' own figures disagree"
+    )
+    assert summary[findings + 1 : findings + 4] == [
+        "    pdf/jiading_anting_2024.pdf: 6 (total_row_equals_classes 2, performance_funds_equal_project_expense 1, pe…",
+        "    pdf/qingpu_liantang_2024.pdf: 5 (narrative_equals_tables 5)",
+        "    pdf/minhang_district_2024.pdf: 4 (table1_equals_table3 2, table4_equals_table5 2)",
+    ]
+    warehouse_dir = embedded_run.warehouse.parent
+    assert summary[-3:] == [
+        "  quarantined: none",
+        f"  report: {warehouse_dir / 'quality_report.html'}",
+        f"  log:    {warehouse_dir / 'budget_run.log'}",
+    ]
+    log = (warehouse_dir / "budget_run.log").read_text(encoding="utf-8")
+    assert "RUN_SUCCESS" in log and "Done. PASS=" in log  # the full Dagster and dbt log
+    assert "\x1b" not in log
