@@ -30,10 +30,12 @@ __all__ = ["LOG_NAME", "RunConsole", "StepEvents"]
 
 LOG_NAME = "budget_run.log"  # beside the warehouse; the last run's full Dagster and dbt log
 LABEL_WIDTH = 15
-LINE_WIDTH = 78  # the stage text is padded to here, then the step's duration
+LINE_WIDTH = 84  # the stage text is padded to here, then the step's duration
 # The parse step's log line that says how many documents it will parse (orchestration/defs/parse.py).
 TO_PARSE = re.compile(r"(\d+) to parse")
-LOG_FORMAT = "%(asctime)s %(levelname)-7s %(message)s"
+# Dagster's own console format (tools such as bench/measure.py read its step events)
+LOG_FORMAT = "%(asctime)s - %(name)s - %(levelname)s - %(message)s"
+LOG_DATE_FORMAT = "%Y-%m-%d %H:%M:%S %z"
 
 
 @dataclass
@@ -83,12 +85,12 @@ class RunConsole:
         self._log: TextIO | None = None
         self._bar: Any = None
         self.handler = _StageHandler(self)
-        self.handler.setFormatter(logging.Formatter(LOG_FORMAT))
+        self.handler.setFormatter(logging.Formatter(LOG_FORMAT, LOG_DATE_FORMAT))
 
     def python_logger(self) -> logging.Logger:
         """The logger the run's Dagster logger definition returns (the pipeline wraps it)."""
         # one logger per run, not registered globally (as Dagster's own console logger)
-        logger = logging.Logger("budget_run", level=logging.DEBUG)  # noqa: LOG001
+        logger = logging.Logger("dagster", level=logging.DEBUG)  # noqa: LOG001
         logger.addHandler(self.handler)
         return logger
 
@@ -175,7 +177,11 @@ class RunConsole:
         from tqdm import tqdm
 
         self._bar = tqdm(
-            total=total, desc=f"  {'parse':<{LABEL_WIDTH - 2}}", unit="doc", file=self.err, leave=False
+            total=total,
+            desc=f"  {'parse':<{LABEL_WIDTH}}",
+            bar_format="{desc}{n_fmt}/{total_fmt} documents |{bar:30}| {elapsed}<{remaining}",
+            file=self.err,
+            leave=False,
         )
 
     def _close_bar(self) -> None:

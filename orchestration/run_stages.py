@@ -76,7 +76,7 @@ def _identities(step: Any) -> str:
         for outcome in ("pass", "fail", "not_applicable", "insufficient_data")
         if md[f"outcome_{outcome}"] or outcome in ("pass", "fail")
     ]
-    return f"{md['results']} results on {md['documents']} documents: " + ", ".join(outcomes)
+    return f"{md['results']} on {md['documents']} documents: " + ", ".join(outcomes)
 
 
 def _dbt(step: Any) -> str:
