@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import shutil
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import duckdb
 import pytest
@@ -18,16 +15,6 @@ SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 EMBEDDED_RAW = REPO / "raw"
 CORPUS_GLOBS = (("text", "*.txt"), ("pdf", "*.pdf"), ("real", "*.pdf"), ("city", "*.pdf"))
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    """Stop at once, in one line, when the corpus the tests read is not beside the repository."""
-    if not CORPUS.is_dir():
-        pytest.exit(
-            f"{CORPUS} not found: the tests read the published documents from ../shared/corpus "
-            "(beside the repository, never committed); clone the repository next to shared/",
-            returncode=pytest.ExitCode.USAGE_ERROR,
-        )
 
 
 def corpus_files() -> list[Path]:
@@ -53,32 +40,26 @@ def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False, console=No
     )
 
 
-@dataclass
-class EmbeddedRun:
-    warehouse: Path
-    outcome: Any  # orchestration.pipeline.RunOutcome
-    printed: str  # what `budget run` printed after its first line: a line per stage, then the summary
+@pytest.fixture(scope="session")
+def embedded_warehouse(tmp_path_factory, worker_id) -> Path:
+    """A warehouse built by the main job from a copy of the embedded corpus (raw/), at
+    ``<session tmp>/embedded/warehouse/budget.duckdb`` beside the ``raw`` folder it read; built once
+    per session whichever xdist worker asks first. Tests read it, or copy it before they write."""
+    from tests.marts_conftest import build_once
+
+    def fill(raw: Path, warehouse: Path) -> None:
+        shutil.copytree(EMBEDDED_RAW, raw, dirs_exist_ok=True)
+
+    return build_once(tmp_path_factory, worker_id, "embedded", fill)
 
 
 @pytest.fixture(scope="session")
-def embedded_run(tmp_path_factory) -> EmbeddedRun:
-    """The main job on a copy of the embedded corpus (raw/), run as `budget run` runs it (console, log file)."""
-    from orchestration.run_console import LOG_NAME, RunConsole
+def embedded_run_output(embedded_warehouse) -> str:
+    """What `budget run` printed after its first line when it built the embedded warehouse: a line per
+    stage, then the summary (``build_once`` runs the main job with the CLI's console)."""
+    from tests.marts_conftest import RUN_OUTPUT
 
-    root = tmp_path_factory.mktemp("embedded")
-    raw = root / "raw"
-    shutil.copytree(EMBEDDED_RAW, raw)
-    warehouse = root / "budget.duckdb"
-    printed = io.StringIO()
-    outcome = run_pipeline(raw, warehouse, console=RunConsole(root / LOG_NAME, out=printed))
-    assert outcome.success, outcome.summary()
-    return EmbeddedRun(warehouse, outcome, printed.getvalue() + outcome.summary() + "\n")
-
-
-@pytest.fixture(scope="session")
-def embedded_warehouse(embedded_run) -> Path:
-    """A warehouse built by the main job from a copy of the embedded corpus (raw/)."""
-    return embedded_run.warehouse
+    return (embedded_warehouse.parent.parent / RUN_OUTPUT).read_text(encoding="utf-8")
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

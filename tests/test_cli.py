@@ -190,9 +190,9 @@ def test_tests_without_the_shared_corpus_stop_with_one_line(tmp_path):
 DURATION = re.compile(r"\s+\d+ s$")
 
 
-def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_run):
+def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_warehouse, embedded_run_output):
     """What `budget run` prints on the embedded corpus (the shared run, with the CLI's console)."""
-    printed = embedded_run.printed
+    printed = embedded_run_output
     assert "\x1b" not in printed  # no ANSI codes when not on a terminal
     lines = printed.splitlines()
     assert len(lines) <= 40, printed
@@ -226,7 +226,7 @@ def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_run):
         "    pdf/qingpu_liantang_2024.pdf: 5 (narrative_equals_tables 5)",
         "    pdf/minhang_district_2024.pdf: 4 (table1_equals_table3 2, table4_equals_table5 2)",
     ]
-    warehouse_dir = embedded_run.warehouse.parent
+    warehouse_dir = embedded_warehouse.parent
     assert summary[-3:] == [
         "  quarantined: none",
         f"  report: {warehouse_dir / 'quality_report.html'}",
