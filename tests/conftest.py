@@ -17,6 +17,16 @@ EMBEDDED_RAW = REPO / "raw"
 CORPUS_GLOBS = (("text", "*.txt"), ("pdf", "*.pdf"), ("real", "*.pdf"), ("city", "*.pdf"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, in one line, when the corpus the tests read is not beside the repository."""
+    if not CORPUS.is_dir():
+        pytest.exit(
+            f"{CORPUS} not found: the tests read the published documents from ../shared/corpus "
+            "(beside the repository, never committed); clone the repository next to shared/",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def corpus_files() -> list[Path]:
     """The 21 corpus files: 4 texts, 4 rebuilt PDFs, 5 real PDFs, 8 real city unit budgets (read from
     ../shared, never copied)."""
