@@ -192,7 +192,9 @@ def run_budget(raw_dir: Path, warehouse: Path, log_dir: Path, *args: str) -> Run
     """``budget run [args]`` on ``raw_dir`` into ``warehouse``, as a subprocess of this interpreter."""
     env = {k: v for k, v in os.environ.items() if k != "DAGSTER_HOME"}  # an ephemeral instance, like CI
     env.update(BUDGET_RAW_DIR=str(raw_dir), BUDGET_WAREHOUSE=str(warehouse))
-    return run_tree([sys.executable, "-m", "orchestration.cli", "run", *args], env, PROJECT_ROOT, log_dir)
+    # --verbose: the Dagster and dbt log on stderr, where the step events are read from
+    command = [sys.executable, "-m", "orchestration.cli", "run", "--verbose", *args]
+    return run_tree(command, env, PROJECT_ROOT, log_dir)
 
 
 def _ts(m: re.Match) -> datetime:

@@ -12,6 +12,7 @@ import hashlib
 import os
 import shutil
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,10 +23,11 @@ from orchestration.warehouse import WarehouseBusy, warehouse_lock
 if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work to do pays it
     import dagster as dg
 
+    from orchestration.run_console import RunConsole
+
 __all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
 
-QUARANTINE_LINES = 50  # files listed one by one in the summary
-HELD_BACK_LINES = 50  # held-back documents listed one by one in the summary
+HELD_BACK_LINES = 5  # held-back documents listed one by one in the summary (the rest: landing.held_back)
 # The per-document gate's check (orchestration.quality.gate.GATE_CHECK on landing/held_back): when it
 # fails, documents are held back and the run goes on; the summary lists them as held back.
 GATE_CHECK_KEY = "landing/held_back:document_gate"
@@ -38,11 +40,6 @@ FINGERPRINT_CODE = (
     ("dbt_project/macros", "**/*"),
     ("dbt_project/tests", "**/*"),
     ("expectations/gx/expectations", "*.json"),
-)
-WARNING_LINES = 10  # warning checks named in the summary
-UP_TO_DATE = (
-    "up to date: the raw folder, parser and models are unchanged since the last successful run; "
-    "nothing to do (budget run --force rebuilds anyway)"
 )
 
 DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
@@ -86,59 +83,16 @@ class RunOutcome:
     error: str = ""  # why the run did not start (e.g. the warehouse is busy)
     report: Path | None = None  # the HTML quality report, when the run wrote one
     up_to_date: bool = False  # nothing changed since the last successful run: nothing was done
+    # the publishers' findings per selected file: (file, findings, checks that found them)
+    findings: list[tuple[str, int, str]] = field(default_factory=list)
+    log: Path | None = None  # the run's full Dagster and dbt log (budget run)
+    seconds: float | None = None
 
     def summary(self) -> str:
-        if self.error:
-            return f"run not started: {self.error}"
-        if self.up_to_date:
-            return "\n".join(
-                [
-                    UP_TO_DATE,
-                    *([f"  quality report: {self.report}"] if self.report else []),
-                    f"  quarantined: {len(self.quarantined)} file(s)",
-                    *self.held_back_lines(),
-                ]
-            )
-        lines = [
-            f"run {self.run_id}: {'success' if self.success else 'FAILED'}",
-            f"  assets materialized: {len(self.materialized)}",
-        ]
-        lines += [f"  {k}: {v}" for k, v in self.counts.items()]
-        lines += [f"  failed step: {s}" for s in self.failed_steps]
-        lines += [
-            f"  failed check: {c}"
-            + (f" — {self.check_descriptions[c]}" if c in self.check_descriptions else "")
-            for c in self.failed_checks
-        ]
-        if self.warned_checks:
-            lines.append(
-                f"  warnings (the publishers' own figures disagree; kept as printed): {len(self.warned_checks)} "
-                "check(s) — "
-                + ", ".join(self.warned_checks[:WARNING_LINES])
-                + (" …" if len(self.warned_checks) > WARNING_LINES else "")
-            )
-        if self.report is not None:
-            lines.append(f"  quality report: {self.report}")
-        lines += self.held_back_lines()
-        if self.quarantined:
-            reasons: dict[str, int] = {}
-            for _, reason, _ in self.quarantined:
-                reasons[reason] = reasons.get(reason, 0) + 1
-            lines.append(
-                f"  quarantined: {len(self.quarantined)} file(s) ("
-                + ", ".join(f"{reason} {n}" for reason, n in sorted(reasons.items()))
-                + ")"
-            )
-            lines += [
-                f"    {f}: {reason}: {message}" for f, reason, message in self.quarantined[:QUARANTINE_LINES]
-            ]
-            if len(self.quarantined) > QUARANTINE_LINES:
-                lines.append(
-                    f"    … and {len(self.quarantined) - QUARANTINE_LINES} more in landing.quarantine"
-                )
-        else:
-            lines.append("  quarantined: none")
-        return "\n".join(lines)
+        """What the run did, in at most a screen: see ``orchestration.run_summary``."""
+        from orchestration.run_summary import summary_lines
+
+        return "\n".join(summary_lines(self))
 
     def held_back_lines(self) -> list[str]:
         """``held back: 2 documents (amount_matches_printed 1, unread_figures 1)`` and a line per document."""
@@ -225,13 +179,15 @@ def run_main_job(
     sha256s: list[str] | None = None,
     lock_timeout: float | None = None,
     force: bool = False,
+    console: RunConsole | None = None,
 ) -> RunOutcome:
     """Execute the main job in process; ``resources`` replace the environment's (tests use this).
 
     ``sha256s`` parses those documents again (a retry of single documents); ``lock_timeout``
     overrides ``BUDGET_LOCK_TIMEOUT`` (seconds to wait for another run holding the warehouse).
     When nothing the marts depend on changed since the last successful run (``input_fingerprint``),
-    the run is skipped unless ``force`` (or ``sha256s``) asks for it.
+    the run is skipped unless ``force`` (or ``sha256s``) asks for it. With a ``console`` (`budget run`)
+    the run prints a line per stage and writes its full log to ``console.log_path``.
     """
     warehouse_file = resources["warehouse"].file if resources else settings.warehouse_path()
     raw_root = resources["raw_store"].root if resources else settings.raw_dir()
@@ -248,8 +204,14 @@ def run_main_job(
                     held_back=held_back,
                     up_to_date=True,
                     report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
+                    findings=_findings(warehouse_file),
                 )
-            return _execute(resources, instance, sha256s, warehouse_file, fingerprint)
+            if console is None:
+                return _execute(resources, instance, sha256s, warehouse_file, fingerprint)
+            with console.capture():
+                outcome = _execute(resources, instance, sha256s, warehouse_file, fingerprint, console)
+            outcome.log = console.log_path
+            return outcome
     except WarehouseBusy as busy:
         return RunOutcome(success=False, run_id="-", error=str(busy))
 
@@ -260,16 +222,25 @@ def _execute(
     sha256s: list[str] | None,
     warehouse_file: Path,
     fingerprint: str,
+    console: RunConsole | None = None,
 ) -> RunOutcome:
     """The main job itself (the caller holds the warehouse lock)."""
+    started = time.monotonic()
     ensure_dbt_manifest()
+    import dagster as dg
+
     from orchestration.definitions import build_definitions
 
     defs = build_definitions(resources)
     job = defs.resolve_job_def("main")
-    run_config = {"ops": {"parsed_documents": {"config": {"sha256s": list(sha256s)}}}} if sha256s else None
+    run_config: dict[str, Any] = {}
+    if sha256s:
+        run_config["ops"] = {"parsed_documents": {"config": {"sha256s": list(sha256s)}}}
+    if console is not None:  # the run's log goes to the console's handler, not Dagster's coloured stderr
+        job = job.with_logger_defs({"budget": dg.LoggerDefinition(lambda _: console.python_logger())})
+        run_config["loggers"] = {"budget": {}}
     with _instance(instance) as inst:
-        result = job.execute_in_process(instance=inst, raise_on_error=False, run_config=run_config)
+        result = job.execute_in_process(instance=inst, raise_on_error=False, run_config=run_config or None)
         materialized, failed_checks, warned_checks, failed_steps = _events(result)
         descriptions = _check_descriptions(result, failed_checks)
     success = result.success and not failed_steps
@@ -288,11 +259,39 @@ def _execute(
         held_back=held_back,
         check_descriptions=descriptions,
         report=report if (report := warehouse_file.parent / REPORT_NAME).exists() else None,
+        findings=_findings(warehouse_file),
+        seconds=time.monotonic() - started,
     )
 
 
 def _check_key(evaluation: Any) -> str:
     return f"{evaluation.asset_key.to_user_string()}:{evaluation.check_name}"
+
+
+def _findings(path: Path) -> list[tuple[str, int, str]]:
+    """The publishers' findings per file selected for its disclosure, most first: (file, count, checks)."""
+    import duckdb
+
+    if not path.exists():
+        return []
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            return con.execute(
+                """
+                select source_file, sum(n)::integer as findings,
+                    string_agg(check_name || ' ' || n, ', ' order by n desc, check_name) as checks
+                from (
+                    select source_file, check_name, count(*) as n
+                    from marts.fact_check_result
+                    where outcome = 'fail' and is_selected
+                    group by source_file, check_name
+                ) as per_check
+                group by source_file
+                order by sum(n) desc, source_file
+                """
+            ).fetchall()
+    except duckdb.Error:  # no marts yet (a first run that failed before dbt)
+        return []
 
 
 def _events(result: Any) -> tuple[list[str], list[str], list[str], list[str]]:

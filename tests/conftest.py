@@ -17,6 +17,16 @@ EMBEDDED_RAW = REPO / "raw"
 CORPUS_GLOBS = (("text", "*.txt"), ("pdf", "*.pdf"), ("real", "*.pdf"), ("city", "*.pdf"))
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Stop at once, in one line, when the corpus the tests read is not beside the repository."""
+    if not CORPUS.is_dir():
+        pytest.exit(
+            f"{CORPUS} not found: the tests read the published documents from ../shared/corpus "
+            "(beside the repository, never committed); clone the repository next to shared/",
+            returncode=pytest.ExitCode.USAGE_ERROR,
+        )
+
+
 def corpus_files() -> list[Path]:
     """The 21 corpus files: 4 texts, 4 rebuilt PDFs, 5 real PDFs, 8 real city unit budgets (read from
     ../shared, never copied)."""
@@ -25,7 +35,7 @@ def corpus_files() -> list[Path]:
     return files
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
+def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False, console=None):
     """Run the real main job (parse, dbt, checks) on ``raw_dir`` into ``warehouse``."""
     from orchestration.defs.resources import RawStore, Warehouse
     from orchestration.pipeline import run_main_job
@@ -36,6 +46,7 @@ def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
             "warehouse": Warehouse(path=str(warehouse)),
         },
         force=force,
+        console=console,
     )
 
 
@@ -50,6 +61,15 @@ def embedded_warehouse(tmp_path_factory, worker_id) -> Path:
         shutil.copytree(EMBEDDED_RAW, raw, dirs_exist_ok=True)
 
     return build_once(tmp_path_factory, worker_id, "embedded", fill)
+
+
+@pytest.fixture(scope="session")
+def embedded_run_output(embedded_warehouse) -> str:
+    """What `budget run` printed after its first line when it built the embedded warehouse: a line per
+    stage, then the summary (``build_once`` runs the main job with the CLI's console)."""
+    from tests.marts_conftest import RUN_OUTPUT
+
+    return (embedded_warehouse.parent.parent / RUN_OUTPUT).read_text(encoding="utf-8")
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

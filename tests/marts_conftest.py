@@ -19,6 +19,7 @@ that temporary folder only, never into the repository.
 from __future__ import annotations
 
 import hashlib
+import io
 import random
 import shutil
 from collections.abc import Callable
@@ -31,6 +32,7 @@ from filelock import FileLock
 from bench.disclosure import Disclosure, draw
 from bench.render import render_pdf
 from bench.unit_budget import UnitSpec, draw_department_with_units, misprint_class_total
+from orchestration.run_console import LOG_NAME, RunConsole
 from orchestration.scraping.manifest import ManifestRow, sync_warehouse
 from tests.conftest import CORPUS, run_pipeline
 
@@ -49,6 +51,7 @@ __all__ = [
 
 NINE_PDFS = sorted(CORPUS.glob("pdf/*.pdf")) + sorted(CORPUS.glob("real/*.pdf"))
 BUILD_DONE = "built.ok"  # written last: its presence means the warehouse is complete
+RUN_OUTPUT = "budget_run.out"  # what the run printed, as `budget run` prints it
 BUILD_FAILED = "built.failed"  # the run failed: the other workers report it instead of running it again
 # a worker waits this long for another one building the warehouse (the run itself takes ~2–3 min)
 BUILD_WAIT_SECONDS = 900
@@ -101,7 +104,11 @@ def build_once(
             raw = root / "raw"
             raw.mkdir(parents=True)
             fill(raw, warehouse)
-            outcome = run_pipeline(raw, warehouse)
+            printed = io.StringIO()  # the main job as `budget run` runs it: stage lines, log file
+            outcome = run_pipeline(
+                raw, warehouse, console=RunConsole(warehouse.parent / LOG_NAME, out=printed)
+            )
+            (root / RUN_OUTPUT).write_text(printed.getvalue() + outcome.summary() + "\n", encoding="utf-8")
             marker = root / (BUILD_DONE if outcome.success else BUILD_FAILED)
             marker.write_text(outcome.summary(), encoding="utf-8")
             assert outcome.success, outcome.summary()

@@ -58,7 +58,7 @@ def _budget_run(raw: Path, warehouse: Path, log: Path, **env: str) -> subprocess
     environment.pop("DAGSTER_HOME", None)
     with log.open("w") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "orchestration.cli", "run"],
+            [sys.executable, "-m", "orchestration.cli", "run", "--verbose"],  # the Dagster log too
             cwd=REPO,
             env=environment,
             stdout=out,

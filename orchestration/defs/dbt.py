@@ -1,7 +1,7 @@
 """The dbt project as Dagster assets: staging models and marts, dbt tests as asset checks.
 
-Groups follow the dbt folders (staging, marts); the landing sources map onto the Python
-assets that write them, so the lineage reads raw → staging → marts.
+Groups follow the dbt folders (staging; intermediate and marts in ``marts``); the landing sources map
+onto the Python assets that write them, so the lineage reads raw → landing → staging → marts → quality.
 """
 
 import os
@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.dbt_test_descriptions import describe_dbt_test
 from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_memory
 from orchestration.settings import PROJECT_ROOT
@@ -53,10 +54,28 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
             )
         return dg.AssetKey(dbt_resource_props["name"])
 
+    def get_asset_check_spec(
+        self,
+        asset_spec: dg.AssetSpec,
+        manifest: Mapping[str, Any],
+        unique_id: str,
+        project: DbtProject | None,
+    ) -> dg.AssetCheckSpec | None:
+        """dagster-dbt takes a check's description from ``meta.description`` only: take the yml's
+        ``description:`` (or one made from the test's kwargs) so no check reads "No description"."""
+        spec = super().get_asset_check_spec(asset_spec, manifest, unique_id, project)
+        if spec is None:
+            return None
+        return spec._replace(description=describe_dbt_test(manifest["nodes"][unique_id]))
+
     def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        """``staging`` for the staging folder; ``marts`` for the marts and the intermediate models that
+        build them (``int_cell_inconsistencies`` reads ``fact_check_result``, so an intermediate group
+        of its own would sit both before and after the marts: the groups read raw → landing → staging
+        → marts → quality only this way)."""
         fqn = dbt_resource_props.get("fqn") or []
         folder = fqn[1] if len(fqn) > 2 else "marts"
-        return "marts" if folder == "marts" else "staging"
+        return "staging" if folder == "staging" else "marts"
 
 
 @dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=BudgetDbtTranslator())

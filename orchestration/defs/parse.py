@@ -129,7 +129,7 @@ class _Loader:
 
 @dg.multi_asset(
     name="parsed_documents",
-    group_name="staging",
+    group_name="landing",
     specs=[
         dg.AssetSpec(landing_key(t), deps=[raw_documents], description=d, kinds={"python", "duckdb"})
         for t, d in LANDING_DESCRIPTIONS.items()
@@ -189,13 +189,7 @@ def parsed_documents(
                     [present],
                 )
             con.execute("commit")
-            counts = dict(
-                con.execute(
-                    "select 'documents', count(*) from landing.documents union all "
-                    "select 'cells', count(*) from landing.cells union all "
-                    "select 'quarantined', count(*) from landing.quarantine"
-                ).fetchall()
-            )
+            sizes = _landing_sizes(con)
             quarantine = con.execute(
                 "select source_file, reason, message from landing.quarantine order by 1"
             ).fetchall()
@@ -205,10 +199,11 @@ def parsed_documents(
         by_reason[reason] = by_reason.get(reason, 0) + 1
     for table in LANDING_DESCRIPTIONS:
         if table not in ("documents", "quarantine"):
-            yield dg.MaterializeResult(asset_key=landing_key(table))
+            yield dg.MaterializeResult(asset_key=landing_key(table), metadata=sizes[table])
     yield dg.MaterializeResult(
         asset_key=landing_key("quarantine"),
         metadata={
+            **sizes["quarantine"],
             "quarantined_total": len(quarantine),
             "quarantined_this_run": quarantined_now,
             **{f"reason_{reason}": n for reason, n in sorted(by_reason.items())},
@@ -225,13 +220,13 @@ def parsed_documents(
     yield dg.MaterializeResult(
         asset_key=landing_key("documents"),
         metadata={
+            **sizes["documents"],
             "documents_in_raw": len(files),
             "parsed_this_run": len(todo),
             "unchanged_skipped": len(files) - len(todo),
             "quarantined_this_run": quarantined_now,
-            "documents_total": counts.get("documents", 0),
-            "cells_total": counts.get("cells", 0),
-            "quarantined_total": counts.get("quarantined", 0),
+            "cells_total": sizes["cells"]["dagster/row_count"],
+            "quarantined_total": sizes["quarantine"]["dagster/row_count"],
             "this_run": dg.MetadataValue.md(
                 "| file | sha256 | outcome |\n|---|---|---|\n"
                 + "\n".join(
@@ -245,6 +240,17 @@ def parsed_documents(
             "parser_version": PARSER_VERSION,
         },
     )
+
+
+def _landing_sizes(con: Any) -> dict[str, dict[str, int]]:
+    """Per landing table: its rows (``dagster/row_count``, shown by the UI) and the documents they come from."""
+    sizes = {}
+    for table in LANDING_DESCRIPTIONS:
+        rows, documents = con.execute(
+            f"select count(*), count(distinct sha256) from landing.{table}"
+        ).fetchone()
+        sizes[table] = {"dagster/row_count": rows, "documents": documents}
+    return sizes
 
 
 defs = dg.Definitions(assets=[parsed_documents])

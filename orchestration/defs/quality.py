@@ -30,7 +30,7 @@ CHECK_BATCH_DOCUMENTS = 100
 
 @dg.asset(
     key=CHECK_RESULTS_KEY,
-    group_name="staging",
+    group_name="landing",
     deps=[landing_key(t) for t in ("documents", "tables", "cells", "narrative", "projects")],
     kinds={"python", "duckdb"},
     description="Outcome of every reported identity check per document (pass, fail, not_applicable, "
@@ -72,6 +72,7 @@ def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
     )
     return dg.MaterializeResult(
         metadata={
+            "dagster/row_count": sum(outcomes.values()),
             "documents": documents,
             "documents_checked_this_run": len(stale),
             "results": sum(outcomes.values()),
@@ -168,7 +169,7 @@ def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Wareh
 
 
 @dg.asset(
-    group_name="marts",
+    group_name="quality",
     deps=[dg.AssetKey("fact_check_result")],
     kinds={"html"},
     description="The data-quality report, <warehouse dir>/quality_report.html: findings per document with both "

@@ -53,6 +53,8 @@ def raw_documents(
             )
         con.execute("commit")
     new, gone = len(current - known), len(known - current)
+    # a path listed before with other bytes: new and gone in the manifest, one changed file to a person
+    changed = len({path for _, path in current - known} & {path for _, path in known - current})
     by_format: dict[str, int] = {}
     for f in files:
         by_format[f.format] = by_format.get(f.format, 0) + 1
@@ -63,6 +65,7 @@ def raw_documents(
             "files": len(files),
             "distinct_sha256": len({f.sha256 for f in files}),
             "new_files": new,
+            "changed_files": changed,
             "files_gone": gone,
             **{f"files_{fmt}": n for fmt, n in sorted(by_format.items())},
             "manifest": dg.MetadataValue.md(
