@@ -152,7 +152,7 @@ def _systemic_result(outcome) -> dg.AssetCheckResult:
 
 @dg.asset(
     key=HELD_BACK_KEY,
-    group_name="staging",
+    group_name="landing",
     deps=[landing_key(t) for t in ("documents", "tables", "cells", "parse_problems")],
     kinds={"python", "duckdb"},
     description="Documents held back from the marts, one row per document × blocking check it fails (the "
