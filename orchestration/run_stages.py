@@ -17,6 +17,7 @@ STAGE_LABELS = {
     "raw_documents": "raw files",
     "parsed_documents": "parse",
     "landing_expectations": "landing checks",
+    "landing__held_back": "gate",
     "landing__check_results": "identities",
     "budget_dbt_models": "dbt",
     "mart_expectations": "mart checks",
@@ -69,6 +70,15 @@ def _checks(kind: str) -> Callable[[Any], str]:
     return describe
 
 
+def _gate(step: Any) -> str:
+    md = _metadata(step, "landing/held_back")
+    released = f", {md['released']} released" if md["released"] else ""
+    return (
+        f"{md['documents_evaluated']} documents checked: {md['documents_held_back']} held back"
+        f"{released} (the others flow into the marts)"
+    )
+
+
 def _identities(step: Any) -> str:
     md = _metadata(step, "landing/check_results")
     outcomes = [
@@ -114,6 +124,7 @@ _DESCRIBE: dict[str, Callable[[Any], str]] = {
     "raw_documents": _raw_files,
     "parsed_documents": _parse,
     "landing_expectations": _checks("blocking"),
+    "landing__held_back": _gate,
     "landing__check_results": _identities,
     "budget_dbt_models": _dbt,
     "mart_expectations": _checks("blocking"),
