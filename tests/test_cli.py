@@ -200,8 +200,8 @@ def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_wareho
     assert [line[2:17].strip() for line in stages] == [
         "raw files",
         "parse",
-        "landing checks",
         "identities",
+        "gate",
         "dbt",
         "mart checks",
         "findings",
@@ -211,8 +211,9 @@ def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_wareho
     assert stages[0] == "  raw files      8 found: 8 new, 0 changed, 0 gone"
     assert stages[1] == "  parse          8 parsed, 0 quarantined, 0 unchanged"
     assert re.fullmatch(
-        r"  dbt            28 models built; \d+ tests: \d+ passed, 4 warned, 0 failed", stages[4]
+        r"  dbt            29 models built; \d+ tests: \d+ passed, 4 warned, 0 failed", stages[4]
     )
+    assert stages[3] == "  gate           8 documents checked: 0 held back (the others flow into the marts)"
     assert stages[7] == "  export         15 marts written to parquet/ (Parquet)"
     summary = lines[len(stages) :]
     assert re.fullmatch(r"success in (\d+ min )?\d+ s \(run [0-9a-f]{8}\)", summary[0]), printed
@@ -227,7 +228,8 @@ def test_budget_run_prints_a_line_per_stage_then_a_short_summary(embedded_wareho
         "    pdf/minhang_district_2024.pdf: 4 (table1_equals_table3 2, table4_equals_table5 2)",
     ]
     warehouse_dir = embedded_warehouse.parent
-    assert summary[-3:] == [
+    assert summary[-4:] == [
+        "  held back: none",
         "  quarantined: none",
         f"  report: {warehouse_dir / 'quality_report.html'}",
         f"  log:    {warehouse_dir / 'budget_run.log'}",

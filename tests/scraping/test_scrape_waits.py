@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -37,7 +38,8 @@ def test_a_server_that_stalls_before_its_first_byte_costs_one_deadline_retries_i
         rejected, elapsed = _timed_download(portal, "/stall.pdf", limits, tmp_path)
     # a 1.2 s read timeout, a 0.05 s wait, then a second attempt given only what is left of the 2 s;
     # a server that stalled twice is not asked a third time, whatever retries says
-    assert rejected.reason == "timeout: gave up after 2 attempts in 2.0 s (ReadTimeout)"
+    # (the time said is measured: 2.0 s, a tenth more on a loaded machine)
+    assert re.fullmatch(r"timeout: gave up after 2 attempts in 2\.[0-3] s \(ReadTimeout\)", rejected.reason)
     assert portal.hits["/stall.pdf"] == 2
     assert 1.95 <= elapsed < 2.3
     assert list(tmp_path.iterdir()) == []  # no .part file left behind
