@@ -25,12 +25,12 @@ import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from .numbers import is_dash
 from .row_tables import Sheet, SheetRow
 
 __all__ = ["display_number", "read_xls", "read_xlsx"]
 
 GENERAL_DIGITS = 15
-DASHES = ("-", "—", "－", "–")
 _QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
 
 
@@ -80,7 +80,7 @@ def display_number(value: float, number_format: str | None, show_zeros: bool = T
         return _plain(rounded) if rounded else "0"
     if not re.search(r"[0#?]", bare):
         literal = "".join(m.group(0).strip('"') for m in re.finditer(r'"[^"]*"', section)) or bare.strip()
-        if exact == 0 and literal.strip() in DASHES:
+        if exact == 0 and is_dash(literal):
             # an accounting format's dash for zero: the cell holds the number 0, shown as its first section
             return display_number(value, sections[0])
         return literal.strip()  # a zero section printing nothing
