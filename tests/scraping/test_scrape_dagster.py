@@ -9,10 +9,10 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from bench.portals.district_portal import Site
 from orchestration.defs import scrape as scrape_defs
 from orchestration.defs.resources import RawStore, Warehouse, default_resources
 from orchestration.scraping import load_registry
-from tests.scraping.district_portal import Site
 
 
 def _resources(raw_dir: Path, warehouse: Path) -> dict:
