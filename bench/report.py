@@ -106,7 +106,7 @@ def _ratio(rows: list[dict]) -> float:
 
 def verdicts(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(target, measured, goal, verdict) rows, for the parts of the suite that ran."""
-    from bench.benchmark import TARGETS
+    from bench.targets import TARGETS
 
     rows = []
     if res.get("parse_speed"):
@@ -224,7 +224,7 @@ def _steps(run: dict) -> str:
 
 
 def render(res: dict[str, Any]) -> str:
-    from bench.benchmark import BI_QUERY
+    from bench.targets import BI_QUERY
 
     m = res["machine"]
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())

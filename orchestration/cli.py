@@ -98,7 +98,7 @@ except ImportError:  # pragma: no cover
 if scrape is not None:
     main.add_command(scrape)
 
-from orchestration.benchmark import bench
+from orchestration.bench_command import bench
 
 main.add_command(bench)
 
