@@ -24,10 +24,10 @@ from typing import Any
 
 from orchestration.parsing.model import _jsonable
 from orchestration.parsing.source import FORMAT_OF_SUFFIX
-from orchestration.warehouse import PARSER_VERSION, ensure_landing, replace_rows
+from orchestration.raw_folder import raw_entries
+from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, replace_rows
 
 __all__ = [
-    "IGNORED_NAMES",
     "RETRIED_REASONS",
     "RawFile",
     "load_parses",
@@ -38,10 +38,6 @@ __all__ = [
     "up_to_date",
 ]
 
-# Files in the raw folder that are bookkeeping, not disclosures.
-IGNORED_NAMES = {"README.md", "manifest.jsonl", "manifest.csv", ".gitkeep"}
-# Half-written downloads (the scraper's ``.part`` files) are not documents yet.
-IGNORED_SUFFIXES = (".part",)
 HASH_CHUNK = 1 << 20
 TIMEOUT_REPEAT_SECONDS = 0.5
 PARSE_TIMEOUT_SECONDS = 300  # one document; the largest real PDF parses in under a minute on a busy machine
@@ -77,24 +73,16 @@ def _format_of(path: Path) -> str:
 
 def scan_raw(root: Path) -> list[RawFile]:
     """Every file under ``root`` (recursively, hidden files and bookkeeping skipped)."""
-    files: list[RawFile] = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if not path.is_file() or path.name in IGNORED_NAMES or path.name.endswith(IGNORED_SUFFIXES):
-            continue
-        if any(p.startswith(".") for p in rel.parts):
-            continue
-        stat = path.stat()
-        files.append(
-            RawFile(
-                sha256=_sha256(path),
-                path=rel.as_posix(),
-                size_bytes=stat.st_size,
-                format=_format_of(path),
-                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None),
-            )
+    return [
+        RawFile(
+            sha256=_sha256(entry.path),
+            path=entry.relative,
+            size_bytes=entry.size_bytes,
+            format=_format_of(entry.path),
+            modified_at=datetime.fromtimestamp(entry.modified_seconds, tz=UTC).replace(tzinfo=None),
         )
-    return files
+        for entry in raw_entries(root)
+    ]
 
 
 def quarantine_row(sha256: str, rel_path: str, reason: str, message: str) -> dict[str, Any]:
@@ -356,7 +344,7 @@ def load_parses(con: Any, results: dict[str, dict[str, list[dict[str, Any]]]]) -
     shas = list(results)
     con.execute("begin")
     try:
-        for table in ("documents", "tables", "cells", "narrative", "projects", "indicators", "quarantine"):
+        for table in DOCUMENT_TABLES:
             rows = [row for parsed in results.values() for row in parsed.get(table, [])]
             replace_rows(con, table, shas, rows)
         con.execute("commit")

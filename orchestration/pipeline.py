@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestration import settings
+from orchestration.raw_folder import raw_entries
 from orchestration.warehouse import WarehouseBusy, warehouse_lock
 
 if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work to do pays it
@@ -131,12 +132,8 @@ def input_fingerprint(raw_root: Path) -> str:
     from orchestration.warehouse import PARSER_VERSION
 
     digest = hashlib.sha256(f"{raw_root.resolve()}\0{PARSER_VERSION}\0".encode())
-    if raw_root.is_dir():
-        for path in sorted(raw_root.rglob("*")):
-            rel = path.relative_to(raw_root)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                stat = path.stat()
-                digest.update(f"raw\0{rel.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for entry in raw_entries(raw_root):
+        digest.update(f"raw\0{entry.relative}\0{entry.size_bytes}\0{entry.modified_ns}\0".encode())
     for folder, pattern in FINGERPRINT_CODE:
         for path in sorted((settings.PROJECT_ROOT / folder).glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:

@@ -7,7 +7,6 @@ monthly otherwise. The sensor starts a parsing run when the raw folder changes, 
 put the files there (a scrape, or a person copying PDFs in).
 """
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,15 +15,14 @@ import dagster as dg
 
 from orchestration.defs.jobs import MAIN_SELECTION
 from orchestration.defs.resources import RawStore, Warehouse
+from orchestration.raw_folder import raw_folder_fingerprint
 from orchestration.scraping import Source, crawl_source, load_registry
-from orchestration.scraping.manifest import MANIFEST_NAME
 from orchestration.scraping.progress import LogProgress
-from orchestration.scraping.store import PART_SUFFIX
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-__all__ = ["build_scrape_defs", "defs", "raw_folder_fingerprint"]
+__all__ = ["build_scrape_defs", "defs"]
 
 TIMEZONE = "Asia/Shanghai"
 WEEKLY_CRON = "0 3 * 2-4 1"  # Mondays 03:00, February to April: the budget season
@@ -32,25 +30,6 @@ MONTHLY_CRON = "0 3 1 1,5-12 *"  # the 1st at 03:00, the rest of the year: late 
 SENSOR_INTERVAL_SECONDS = 120
 REFRESH_JOB = "scheduled_refresh"
 PARSE_JOB = "parse_new_raw_files"
-
-
-def raw_folder_fingerprint(root: Path) -> tuple[str, int]:
-    """A digest of the sorted (path, size, mtime) set of raw files, and how many there are.
-
-    Scraped files are named by their sha256, so their entry already is the sha; the
-    manifest and half-written ``.part`` files are left out (they change without new content).
-    """
-    entries = []
-    if root.exists():
-        for path in root.rglob("*"):
-            if not path.is_file() or path.name == MANIFEST_NAME or path.name.endswith(PART_SUFFIX):
-                continue
-            if any(part.startswith(".") for part in path.relative_to(root).parts):
-                continue
-            stat = path.stat()
-            entries.append(f"{path.relative_to(root).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    entries.sort()
-    return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest(), len(entries)
 
 
 def _scraped_files_asset(sources: dict[str, Source]) -> dg.AssetsDefinition:
