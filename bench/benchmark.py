@@ -239,7 +239,7 @@ def run_suite(
     def save() -> None:  # after every stage, so a run cut short still leaves what it measured
         (run_dir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
 
-    from orchestration.pipeline import ensure_dbt_manifest
+    from orchestration.defs.project import ensure_dbt_manifest
 
     start = time.perf_counter()
     ensure_dbt_manifest()  # a stale manifest is rebuilt once here, not inside the timed runs

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +22,7 @@ from orchestration.warehouse import WarehouseBusy, warehouse_lock
 if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work to do pays it
     import dagster as dg
 
-__all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
+__all__ = ["RunOutcome", "run_main_job"]
 
 QUARANTINE_LINES = 50  # files listed one by one in the summary
 REPORT_NAME = "quality_report.html"  # written beside the warehouse by the quality_report asset
@@ -37,30 +36,6 @@ FINGERPRINT_CODE = (
     ("expectations/gx/expectations", "*.json"),
 )
 WARNING_LINES = 10  # warning checks named in the summary
-
-DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
-
-
-def ensure_dbt_manifest() -> Path:
-    """Run `dbt parse` (via dagster-dbt's preparer) if the manifest is missing or older than the project."""
-    from dagster_dbt import DbtProject
-
-    project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-    manifest = Path(project.manifest_path)
-    sources = [
-        DBT_DIR / "dbt_project.yml",
-        *DBT_DIR.glob("models/**/*"),
-        *DBT_DIR.glob("macros/**/*"),
-        *DBT_DIR.glob("tests/**/*"),
-    ]
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        # the preparer calls plain `dbt`: find the one beside this Python when the venv is not activated
-        venv_bin = Path(sys.executable).parent
-        if shutil.which("dbt") is None and (venv_bin / "dbt").exists():
-            os.environ["PATH"] = str(venv_bin) + os.pathsep + os.environ.get("PATH", "")
-        project.preparer.prepare(project)
-    return manifest
 
 
 @dataclass
@@ -211,8 +186,10 @@ def _execute(
     fingerprint: str,
 ) -> RunOutcome:
     """The main job itself (the caller holds the warehouse lock)."""
-    ensure_dbt_manifest()
     from orchestration.definitions import build_definitions
+    from orchestration.defs.project import ensure_dbt_manifest
+
+    ensure_dbt_manifest()
 
     defs = build_definitions(resources)
     job = defs.resolve_job_def("main")

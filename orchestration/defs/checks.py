@@ -11,7 +11,7 @@ import time
 
 import dagster as dg
 
-from orchestration.defs.parse import landing_key
+from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.warehouse import documents_in
 

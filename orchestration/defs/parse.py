@@ -18,12 +18,12 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
-from orchestration.defs.raw import raw_documents
+from orchestration.defs.keys import RAW_DOCUMENTS, landing_key
 from orchestration.defs.resources import RawStore, Warehouse
 from orchestration.ingest import RawFile, load_parses, parse_many, quarantine_row, up_to_date
 from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, warehouse_lock
 
-__all__ = ["LANDING_DESCRIPTIONS", "ParseConfig", "defs", "landing_key", "parsed_documents"]
+__all__ = ["LANDING_DESCRIPTIONS", "ParseConfig", "defs", "parsed_documents"]
 
 LANDING_DESCRIPTIONS = {
     "documents": "One row per parsed file: department, district, town, level, kind, fiscal year, pages.",
@@ -50,10 +50,6 @@ class ParseConfig(dg.Config):
         description=f"Documents to parse again: sha256s, or prefixes of ≥ {MIN_SHA_PREFIX} characters.",
     )
     reparse_all: bool = Field(default=False, description="Parse every document again.")
-
-
-def landing_key(table: str) -> dg.AssetKey:
-    return dg.AssetKey(["landing", table])
 
 
 def _resolve(wanted: list[str], files: list[RawFile]) -> set[str]:
@@ -129,7 +125,7 @@ class _Loader:
     name="parsed_documents",
     group_name="staging",
     specs=[
-        dg.AssetSpec(landing_key(t), deps=[raw_documents], description=d, kinds={"python", "duckdb"})
+        dg.AssetSpec(landing_key(t), deps=[RAW_DOCUMENTS], description=d, kinds={"python", "duckdb"})
         for t, d in LANDING_DESCRIPTIONS.items()
     ],
 )

@@ -13,7 +13,7 @@ from collections import Counter
 
 import dagster as dg
 
-from orchestration.defs.parse import landing_key
+from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.identities import CHECKS
 from orchestration.warehouse import warehouse_lock
