@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 __all__ = [
     "DOCUMENT_TABLES",
+    "DOCUMENT_TABLE_DESCRIPTIONS",
     "LANDING_DDL",
     "LOCK_TIMEOUT_ENV",
     "MARTS_SCHEMA",
@@ -153,8 +154,17 @@ alter table landing.narrative add column if not exists scope varchar;
 alter table landing.projects add column if not exists amounts varchar;
 """
 
-# Tables holding one document's parse, keyed by sha256.
-DOCUMENT_TABLES = ("documents", "tables", "cells", "narrative", "projects", "indicators", "quarantine")
+# Tables holding one document's parse, keyed by sha256, and what each holds.
+DOCUMENT_TABLE_DESCRIPTIONS = {
+    "documents": "One row per parsed file: department, district, town, level, kind, fiscal year, pages.",
+    "tables": "The standard tables found in each document, with title, unit (printed or inferred) and pages.",
+    "cells": "Every printed figure of the nine tables, traced to its page (or line of a text extraction).",
+    "narrative": "Figures of the narrative (编制说明, 三公, 政府采购, 绩效目标), converted from 万元 to yuan.",
+    "projects": "Projects (项目经费情况说明 / 绩效目标表) with their amounts.",
+    "indicators": "Performance indicators of each project (一级/二级/三级, target value).",
+    "quarantine": "Files that could not be parsed, with a one-line reason; the raw file stays in place.",
+}
+DOCUMENT_TABLES = tuple(DOCUMENT_TABLE_DESCRIPTIONS)
 
 
 def ensure_landing(con: Any) -> None:
