@@ -92,7 +92,7 @@ def parse(file: Path, as_json: bool) -> None:
 
 
 try:  # the scraper lives in its own package; the CLI works without it
-    from orchestration.scraping.cli import scrape
+    from orchestration.scraping.scrape_command import scrape
 except ImportError:  # pragma: no cover
     scrape = None
 if scrape is not None:

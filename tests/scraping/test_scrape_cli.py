@@ -9,8 +9,8 @@ import duckdb
 from click.testing import CliRunner
 
 from bench.portals.portal_server import Portal, Response, tiny_pdf
-from orchestration.scraping.cli import adhoc_source, scrape
 from orchestration.scraping.registry import Limits
+from orchestration.scraping.scrape_command import adhoc_source, scrape
 
 
 def _env(raw_dir, warehouse) -> dict:

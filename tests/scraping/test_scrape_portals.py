@@ -23,7 +23,7 @@ from bench.portals.portal_server import Portal
 from bench.portals.trs_portal import build_trs_portal
 from orchestration.scraping import Limits, Source, check_source
 from orchestration.scraping.attachments import html_document
-from orchestration.scraping.cli import scrape
+from orchestration.scraping.scrape_command import scrape
 
 BUILDERS = {"trs": build_trs_portal, "hanweb": build_hanweb_portal, "json": build_json_portal}
 LIMIT_FLAGS = {
