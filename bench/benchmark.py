@@ -23,7 +23,7 @@ from typing import Any
 import duckdb
 
 from bench import machine
-from bench.measure import PROJECT_ROOT, RunMeasure, dbt_summary, parse_progress, parsed_since, run_budget
+from bench.run_measure import PROJECT_ROOT, RunMeasure, dbt_summary, parse_progress, parsed_since, run_budget
 from bench.targets import BI_QUERY
 
 __all__ = ["main", "run_suite"]
@@ -334,7 +334,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _report(results: dict[str, Any], write: bool) -> None:
-    from bench.report import render, write_report
+    from bench.benchmark_report import render, write_report
 
     text = render(results)
     print(text)

@@ -1,6 +1,6 @@
 """What the benchmark measures against: its targets and the BI query it times.
 
-Read by the run (``bench.benchmark``) and by its report (``bench.report``).
+Read by the run (``bench.benchmark``) and by its report (``bench.benchmark_report``).
 """
 
 __all__ = ["BI_QUERY", "TARGETS"]

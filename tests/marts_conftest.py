@@ -29,7 +29,7 @@ import pytest
 from filelock import FileLock
 
 from bench.disclosure import Disclosure, draw
-from bench.render import render_pdf
+from bench.disclosure_pdf import render_pdf
 from bench.unit_budget import UnitSpec, draw_department_with_units, misprint_class_total
 from orchestration.scraping.manifest import ManifestRow, sync_warehouse
 from tests.conftest import CORPUS, run_pipeline

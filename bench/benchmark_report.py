@@ -65,7 +65,7 @@ def _progress(entry: dict, run_dir: str | None) -> list[tuple[int, float]]:
     """The cold run's parse progress: from the results, or from its log (results of older runs)."""
     points = entry["cold"].get("parse_progress")
     if points is None and run_dir:
-        from bench.measure import parse_progress
+        from bench.run_measure import parse_progress
 
         log = Path(run_dir) / f"scale-{entry['documents']}" / "cold" / "stderr.txt"
         points = parse_progress(log.read_text(errors="replace")) if log.exists() else []
@@ -379,7 +379,7 @@ def render(res: dict[str, Any]) -> str:
 
 def _layouts(section: dict[str, Any]) -> list[str]:
     """The layout harness (bench/layouts): renders, and pass/fail per axis value."""
-    from bench.layouts.report import render_table
+    from bench.layouts.matrix_report import render_table
 
     counts = {(axis, value): (p, f) for axis, value, p, f in section["per_axis_value"]}
     failed = section["renders"] - section["passed"]
