@@ -214,3 +214,26 @@ def oversized() -> list[str]:
 
 def test_no_oversized_module_or_function():
     assert oversized() == []
+
+
+def test_one_yml_per_dbt_model():
+    """jaffle-shop's layout: ``<model>.sql`` beside ``<model>.yml``, which documents that model only."""
+    import yaml
+
+    models = ROOT / "dbt_project" / "models"
+    misplaced = []
+    for sql in sorted(models.rglob("*.sql")):
+        yml = sql.with_suffix(".yml")
+        documented = (
+            [m["name"] for m in (yaml.safe_load(yml.read_text(encoding="utf-8")) or {}).get("models", [])]
+            if yml.exists()
+            else []
+        )
+        if documented != [sql.stem]:
+            misplaced.append(f"{sql.relative_to(models)}: {yml.name} documents {documented}")
+    for yml in sorted(models.rglob("*.yml")):
+        if not yml.with_suffix(".sql").exists() and (
+            yaml.safe_load(yml.read_text(encoding="utf-8")) or {}
+        ).get("models"):
+            misplaced.append(f"{yml.relative_to(models)} documents models but is no model's yml")
+    assert misplaced == []

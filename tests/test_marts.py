@@ -393,10 +393,10 @@ def test_every_model_source_and_column_is_described(nine_pdf_warehouse):
     assert sorted(name for name, node in models.items() if not node["description"]) == []
     assert sorted(name for (_, name), node in sources.items() if not node["description"]) == []
     assert set(MARTS) <= set(models)
-    # one yml per model, beside its SQL (fact_check_result is described in _quality.yml, the quality checks' file)
+    # one yml per model, beside its SQL
     assert sorted(
         name for name, node in models.items() if Path(node["patch_path"].split("://")[-1]).stem != name
-    ) == ["fact_check_result"]
+    ) == []
 
 
 def test_facts_flag_the_rows_of_failed_identities(nine_pdf_warehouse):
