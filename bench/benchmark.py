@@ -257,6 +257,12 @@ def run_suite(
         results["parse_speed"] = parse_speed(files, repeat)
         save()
 
+        from bench.ocr_bench import ocr_speed
+
+        _log("scanned pages: the OCR table reader vs bare RapidOCR")
+        results["ocr_speed"] = ocr_speed()
+        save()
+
         results["embedded"] = cold_and_rerun(
             EMBEDDED_RAW, run_dir / "embedded", _count_documents(EMBEDDED_RAW)
         )

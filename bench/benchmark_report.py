@@ -269,6 +269,16 @@ def render(res: dict[str, Any]) -> str:
             out.append(
                 f"| **total {label.strip() or 'corpus'}** | {n} | {n / bare:.1f} | {n / doc:.1f} | {doc / bare:.2f} |"
             )
+    if ocr := res.get("ocr_speed"):
+        out += [
+            "",
+            "#### Scanned pages: the OCR table reader vs bare RapidOCR (same page images, one core)",
+            "",
+            "| file | pages | bare pages/s | reader pages/s | reader ÷ bare | cells | problems |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+            f"| {ocr['file']} (scan) | {ocr['pages']} | {ocr['bare_pages_per_s']:.3f} | "
+            f"{ocr['reader_pages_per_s']:.3f} | {ocr['ratio']:.2f} | {ocr['cells']} | {ocr['problems']} |",
+        ]
     out += [
         "",
         "#### The main job (`budget run` as a subprocess: empty warehouse, then nothing new, then `--force`)",

@@ -40,15 +40,16 @@ def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False):
 
 
 @pytest.fixture(scope="session")
-def embedded_warehouse(tmp_path_factory) -> Path:
-    """A warehouse built by the main job from a copy of the embedded corpus (raw/)."""
-    root = tmp_path_factory.mktemp("embedded")
-    raw = root / "raw"
-    shutil.copytree(EMBEDDED_RAW, raw)
-    warehouse = root / "budget.duckdb"
-    outcome = run_pipeline(raw, warehouse)
-    assert outcome.success, outcome.summary()
-    return warehouse
+def embedded_warehouse(tmp_path_factory, worker_id) -> Path:
+    """A warehouse built by the main job from a copy of the embedded corpus (raw/), at
+    ``<session tmp>/embedded/warehouse/budget.duckdb`` beside the ``raw`` folder it read; built once
+    per session whichever xdist worker asks first. Tests read it, or copy it before they write."""
+    from tests.marts_conftest import build_once
+
+    def fill(raw: Path, warehouse: Path) -> None:
+        shutil.copytree(EMBEDDED_RAW, raw, dirs_exist_ok=True)
+
+    return build_once(tmp_path_factory, worker_id, "embedded", fill)
 
 
 def query(warehouse: Path, sql: str, params: list | None = None) -> list[tuple]:

@@ -97,7 +97,7 @@ def test_blocking_check_stops_the_marts_on_a_broken_staging_row(embedded_warehou
 
 
 def test_an_unchanged_rerun_does_nothing_and_force_rebuilds_the_same(embedded_warehouse, tmp_path):
-    raw = embedded_warehouse.parent / "raw"  # the folder the fixture's run read
+    raw = embedded_warehouse.parent.parent / "raw"  # the folder the fixture's run read
     warehouse = tmp_path / "copy.duckdb"
     shutil.copy(embedded_warehouse, warehouse)
     marts = "select count(*), sum(amount_yuan) from marts.fact_expense"
