@@ -23,9 +23,10 @@ from typing import Any
 import duckdb
 
 from bench import machine
-from bench.measure import PROJECT_ROOT, RunMeasure, dbt_summary, parse_progress, parsed_since, run_budget
+from bench.run_measure import PROJECT_ROOT, RunMeasure, dbt_summary, parse_progress, parsed_since, run_budget
+from bench.targets import BI_QUERY
 
-__all__ = ["BI_QUERY", "TARGETS", "main", "run_suite"]
+__all__ = ["main", "run_suite"]
 
 OUT_ROOT = PROJECT_ROOT / "bench" / "out"
 CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
@@ -36,30 +37,6 @@ FULL_SIZES = (100, 1000)
 QUICK_SIZES = (20, 100)
 # Generated documents also timed page by page against bare pdfplumber.
 GENERATED_PARSE_SAMPLE = 6
-TARGETS = {
-    "parse_ratio": 1.25,  # our parser / bare pdfplumber extract_tables(), same pages
-    "cold_s": 60.0,  # main job, embedded corpus, empty warehouse
-    "rerun_s": 15.0,  # main job again, nothing new
-    "linearity": 0.10,  # per-document cost at the large size vs the small one
-    "peak_gib": 1.0,  # whole process tree
-    "bi_ms": 100.0,  # median of the BI query
-}
-# A dashboard's staple: expense by district × year × 类 (all funds: the default filter, each yuan once).
-BI_QUERY = """
-select
-    dep.district,
-    fact.fiscal_year,
-    subj.class_code,
-    any_value(subj.class_name) as class_name,
-    sum(fact.amount_yuan) as amount_yuan,
-    count(*) as facts
-from marts.fact_expense as fact
-inner join marts.dim_department as dep on dep.department_key = fact.department_key
-inner join marts.dim_subject as subj on subj.subject_code = fact.subject_code
-where fact.fund_scope = 'all_funds'
-group by all
-order by all
-"""
 
 
 def _log(msg: str) -> None:
@@ -262,7 +239,7 @@ def run_suite(
     def save() -> None:  # after every stage, so a run cut short still leaves what it measured
         (run_dir / "results.json").write_text(json.dumps(results, indent=1, ensure_ascii=False, default=str))
 
-    from orchestration.pipeline import ensure_dbt_manifest
+    from orchestration.defs.project import ensure_dbt_manifest
 
     start = time.perf_counter()
     ensure_dbt_manifest()  # a stale manifest is rebuilt once here, not inside the timed runs
@@ -363,7 +340,7 @@ def main(argv: list[str] | None = None) -> None:
 
 
 def _report(results: dict[str, Any], write: bool) -> None:
-    from bench.report import render, write_report
+    from bench.benchmark_report import render, write_report
 
     text = render(results)
     print(text)

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import catalogue as cat
 from bench.disclosure import LAYOUTS, UNITS, YEARS, Disclosure, draw
-from bench.render import render_pdf
+from bench.disclosure_pdf import render_pdf
 
 __all__ = ["DEFAULT_SEED", "EXPECTED_FILE", "expected_row", "generate", "identities"]
 

@@ -1,6 +1,6 @@
 """Parser speed against bare pdfplumber table extraction, on the same pages, in the same run.
 
-    uv run python bench/parse_bench.py [--repeat 3] [--corpus ../shared/corpus]
+    uv run python -m bench.parse_bench [--repeat 3] [--corpus ../shared/corpus]
 
 For each PDF of corpus/pdf and corpus/real: pages/s of
   * bare      — ``pdfplumber.open`` + ``page.extract_tables()`` on every page,
@@ -15,12 +15,10 @@ process (``time.process_time``), so other work on the machine does not skew the 
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO))
 
 import pdfplumber
 

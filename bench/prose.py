@@ -13,7 +13,7 @@ from reportlab.platypus import PageBreak, Paragraph
 
 from bench import catalogue as cat
 from bench.disclosure import Disclosure, to_wan
-from bench.styles import BODY, COVER, HEAD, LEFT, TITLE, table_title
+from bench.pdf_styles import BODY, COVER, HEAD, LEFT, TITLE, table_title
 
 __all__ = ["INCOME_STYLES", "front_pages", "narrative_pages", "other_notes_pages", "project_pages"]
 

@@ -41,7 +41,7 @@ def run_multiprocess(
     raw_dir: Path, warehouse: Path, dagster_home: Path, max_concurrent: int = DEFAULT_MAX_CONCURRENT
 ) -> MultiprocessOutcome:
     """Run the main job with the multiprocess executor on the instance at ``dagster_home``."""
-    from orchestration.pipeline import ensure_dbt_manifest
+    from orchestration.defs.project import ensure_dbt_manifest
 
     ensure_dbt_manifest()
     dagster_home.mkdir(parents=True, exist_ok=True)

@@ -1,7 +1,7 @@
 """Scraper measurements on the test portals (127.0.0.1 only).
 
-    uv run python bench/scrape_bench.py [--posts 200] [--files-per-post 2] [--concurrency 4]
-    uv run python bench/scrape_bench.py --portals-only [--stall 90] [--delay 0.5]
+    uv run python -m bench.scrape_bench [--posts 200] [--files-per-post 2] [--concurrency 4]
+    uv run python -m bench.scrape_bench --portals-only [--stall 90] [--delay 0.5]
 
 1. Throughput: a clean bulk listing crawled twice (first fetch, then the conditional
    re-crawl answered 304), then the fault portal of the tests once; politeness delay 0.
@@ -13,21 +13,18 @@
 
 from __future__ import annotations
 
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 import click
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the test portals live in tests/scraping
-
+from bench.portals.district_portal import build_bulk_portal, build_district_portal
+from bench.portals.hanweb_portal import build_hanweb_portal
+from bench.portals.json_portal import build_json_portal
+from bench.portals.portal_server import Portal
+from bench.portals.trs_portal import build_trs_portal
 from orchestration.scraping import Limits, Source, crawl_source
-from tests.scraping.district_portal import build_bulk_portal, build_district_portal
-from tests.scraping.hanweb_portal import build_hanweb_portal
-from tests.scraping.json_portal import build_json_portal
-from tests.scraping.portal_server import Portal
-from tests.scraping.trs_portal import build_trs_portal
 
 CMS_PORTALS = {"TRS WCM": build_trs_portal, "Hanweb JCMS": build_hanweb_portal, "JSON API": build_json_portal}
 

@@ -5,7 +5,7 @@ drawn as a consistent disclosure (``bench.disclosure.draw``), the department's o
 one more, and the 部门预算 is their sum, leaf by leaf: every identity holds in every document, and
 each unit's figures are part of its department's. A unit budget prints 预算单位 and (when given)
 预算主管部门 on its cover and reads 预算单位…表 / 单位"三公"… in its titles (``bench.prose``,
-``bench.styles``).
+``bench.pdf_styles``).
 
 ``misprint_class_total`` plants the publisher error of issue 16 in a document: a leaf row of table 3
 printing its 类's total, so the leaves add up to more than the printed totals.

@@ -29,8 +29,8 @@ class LazyGroup(click.Group):
     the scraper's HTTP stack and Arrow, nor `budget run` for the benchmark."""
 
     LAZY: ClassVar[dict[str, str]] = {
-        "scrape": "orchestration.scraping.cli:scrape",
-        "bench": "orchestration.benchmark:bench",
+        "scrape": "orchestration.scraping.scrape_command:scrape",
+        "bench": "orchestration.bench_command:bench",
     }
 
     def list_commands(self, ctx: click.Context) -> list[str]:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -17,36 +16,30 @@ import traceback
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from orchestration.parsing.model import _jsonable
+from orchestration.landing_rows import document_to_rows, quarantine_row
 from orchestration.parsing.source import FORMAT_OF_SUFFIX
+from orchestration.raw_folder import raw_entries
 from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, replace_rows
 
 __all__ = [
-    "IGNORED_NAMES",
     "RETRIED_REASONS",
     "RawFile",
     "load_parses",
     "parse_many",
     "parse_rows",
-    "problem_rows",
     "quarantine_row",
     "scan_raw",
     "up_to_date",
 ]
 
-# Files in the raw folder that are bookkeeping, not disclosures.
-IGNORED_NAMES = {"README.md", "manifest.jsonl", "manifest.csv", ".gitkeep"}
-# Half-written downloads (the scraper's ``.part`` files) are not documents yet.
-IGNORED_SUFFIXES = (".part",)
 HASH_CHUNK = 1 << 20
 TIMEOUT_REPEAT_SECONDS = 0.5
 PARSE_TIMEOUT_SECONDS = 300  # one document; the largest real PDF parses in under a minute on a busy machine
-MESSAGE_CHARS = 300  # a quarantine reason stays one short line
 WORKER_START_METHOD = "forkserver"
 # Quarantine reasons that say more about our code than about the file (a parser bug, rows the
 # warehouse refused): such documents are parsed again on every run until they pass. A timeout or a
@@ -78,36 +71,16 @@ def _format_of(path: Path) -> str:
 
 def scan_raw(root: Path) -> list[RawFile]:
     """Every file under ``root`` (recursively, hidden files and bookkeeping skipped)."""
-    files: list[RawFile] = []
-    for path in sorted(root.rglob("*")):
-        rel = path.relative_to(root)
-        if not path.is_file() or path.name in IGNORED_NAMES or path.name.endswith(IGNORED_SUFFIXES):
-            continue
-        if any(p.startswith(".") for p in rel.parts):
-            continue
-        stat = path.stat()
-        files.append(
-            RawFile(
-                sha256=_sha256(path),
-                path=rel.as_posix(),
-                size_bytes=stat.st_size,
-                format=_format_of(path),
-                modified_at=datetime.fromtimestamp(stat.st_mtime, tz=UTC).replace(tzinfo=None),
-            )
+    return [
+        RawFile(
+            sha256=_sha256(entry.path),
+            path=entry.relative,
+            size_bytes=entry.size_bytes,
+            format=_format_of(entry.path),
+            modified_at=datetime.fromtimestamp(entry.modified_seconds, tz=UTC).replace(tzinfo=None),
         )
-    return files
-
-
-def quarantine_row(sha256: str, rel_path: str, reason: str, message: str) -> dict[str, Any]:
-    """The landing.quarantine row of a file that could not be parsed."""
-    return {
-        "sha256": sha256,
-        "source_file": rel_path,
-        "reason": reason,
-        "message": " ".join(message.split())[:MESSAGE_CHARS],  # one line, bounded
-        "parser_version": PARSER_VERSION,
-        "seen_at": datetime.now(UTC).replace(tzinfo=None),
-    }
+        for entry in raw_entries(root)
+    ]
 
 
 def _without_file(message: str, path: str) -> str:
@@ -116,23 +89,6 @@ def _without_file(message: str, path: str) -> str:
         if message.startswith(prefix):
             return message[len(prefix) :]
     return message
-
-
-def problem_rows(sha256: str, problems: Iterable[Any]) -> list[dict[str, Any]]:
-    """The landing.parse_problems rows of a parse: what the document prints that was not read."""
-    return [
-        {
-            "sha256": sha256,
-            "seq": i,
-            "check_name": p.check,
-            "message": " ".join(p.message.split())[:MESSAGE_CHARS],
-            "table_no": p.table_no,
-            "page": p.page,
-            "line": p.line,
-            "printed": p.printed,
-        }
-        for i, p in enumerate(problems)
-    ]
 
 
 def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str, Any]]]:
@@ -160,107 +116,7 @@ def parse_rows(path: str, rel_path: str, sha256: str) -> dict[str, list[dict[str
         row = quarantine_row(sha256, rel_path, "parser_error", message)
         row["traceback"] = traceback.format_exc()
         return {"quarantine": [row]}
-    meta = doc.document
-    rows: dict[str, list[dict[str, Any]]] = {
-        "documents": [
-            {
-                "sha256": sha256,
-                "source_file": rel_path,
-                "format": meta.format,
-                "pages": meta.pages,
-                "department": meta.department,
-                "district": meta.district,
-                "town": meta.town,
-                "level": meta.level,
-                "kind": meta.kind,
-                "fiscal_year": meta.fiscal_year,
-                "parent_department": meta.parent_department,
-                "reader": meta.reader,
-                "parser_version": PARSER_VERSION,
-                "parsed_at": now,
-            }
-        ],
-        "tables": [
-            {
-                "sha256": sha256,
-                "table_no": t.table_no,
-                "title": t.title,
-                "unit": t.unit,
-                "unit_inferred": t.unit_inferred,
-                "unit_evidence": t.unit_evidence,
-                "is_empty": t.empty,
-                "pages": t.pages,
-            }
-            for t in doc.tables
-        ],
-        "cells": [
-            {
-                "sha256": sha256,
-                "seq": i,
-                "table_no": c.table_no,
-                "section": c.section,
-                "code": c.code,
-                "name": c.name,
-                "column_label": c.column,
-                "amount_yuan": c.amount_yuan,
-                "printed": c.printed,
-                "unit": c.unit,
-                "page": c.page,
-                "line": c.line,
-                "source": c.source,
-                "confidence": c.confidence,
-            }
-            for i, c in enumerate(doc.cells)
-        ],
-        "narrative": [
-            {
-                "sha256": sha256,
-                "seq": i,
-                "key": n.key,
-                "text": n.text,
-                "amount_yuan": n.amount_yuan,
-                "printed": n.printed,
-                "unit": n.unit,
-                "page": n.page,
-                "line": n.line,
-                "scope": n.scope,
-            }
-            for i, n in enumerate(doc.narrative)
-        ],
-        "projects": [],
-        "indicators": [],
-        "parse_problems": problem_rows(sha256, doc.problems),
-    }
-    for p_seq, p in enumerate(doc.projects):
-        rows["projects"].append(
-            {
-                "sha256": sha256,
-                "project_seq": p_seq,
-                "name": p.name,
-                "amount_yuan": p.amount_yuan,
-                "total_amount_yuan": p.total_amount_yuan,
-                "implementing_unit": p.implementing_unit,
-                "period": p.period,
-                "page": p.page,
-                "line": p.line,
-                "amounts": json.dumps(_jsonable([asdict(a) for a in p.amounts]), ensure_ascii=False),
-            }
-        )
-        rows["indicators"].extend(
-            {
-                "sha256": sha256,
-                "project_seq": p_seq,
-                "seq": i,
-                "level1": ind.level1,
-                "level2": ind.level2,
-                "level3": ind.level3,
-                "target": ind.target,
-                "page": ind.page,
-                "line": ind.line,
-            }
-            for i, ind in enumerate(p.indicators)
-        )
-    return rows
+    return document_to_rows(doc, rel_path, sha256, parsed_at=now)
 
 
 class ParseTimeout(BaseException):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from orchestration import settings
+from orchestration.raw_folder import raw_entries
 from orchestration.warehouse import WarehouseBusy, warehouse_lock
 
 if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work to do pays it
@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # Dagster costs about 1 s to import: only a run that has work
 
     from orchestration.run_console import RunConsole
 
-__all__ = ["RunOutcome", "ensure_dbt_manifest", "run_main_job"]
+__all__ = ["RunOutcome", "run_main_job"]
 
 HELD_BACK_LINES = 5  # held-back documents listed one by one in the summary (the rest: landing.held_back)
 # The per-document gate's check (orchestration.quality.gate.GATE_CHECK on landing/held_back): when it
@@ -41,30 +41,6 @@ FINGERPRINT_CODE = (
     ("dbt_project/tests", "**/*"),
     ("expectations/gx/expectations", "*.json"),
 )
-
-DBT_DIR = settings.PROJECT_ROOT / "dbt_project"
-
-
-def ensure_dbt_manifest() -> Path:
-    """Run `dbt parse` (via dagster-dbt's preparer) if the manifest is missing or older than the project."""
-    from dagster_dbt import DbtProject
-
-    project = DbtProject(project_dir=DBT_DIR, profiles_dir=DBT_DIR)
-    manifest = Path(project.manifest_path)
-    sources = [
-        DBT_DIR / "dbt_project.yml",
-        *DBT_DIR.glob("models/**/*"),
-        *DBT_DIR.glob("macros/**/*"),
-        *DBT_DIR.glob("tests/**/*"),
-    ]
-    newest = max((p.stat().st_mtime for p in sources if p.is_file()), default=0)
-    if not manifest.exists() or manifest.stat().st_mtime < newest:
-        # the preparer calls plain `dbt`: find the one beside this Python when the venv is not activated
-        venv_bin = Path(sys.executable).parent
-        if shutil.which("dbt") is None and (venv_bin / "dbt").exists():
-            os.environ["PATH"] = str(venv_bin) + os.pathsep + os.environ.get("PATH", "")
-        project.preparer.prepare(project)
-    return manifest
 
 
 @dataclass
@@ -132,12 +108,8 @@ def input_fingerprint(raw_root: Path) -> str:
     from orchestration.warehouse import PARSER_VERSION
 
     digest = hashlib.sha256(f"{raw_root.resolve()}\0{PARSER_VERSION}\0".encode())
-    if raw_root.is_dir():
-        for path in sorted(raw_root.rglob("*")):
-            rel = path.relative_to(raw_root)
-            if path.is_file() and not any(part.startswith(".") for part in rel.parts):
-                stat = path.stat()
-                digest.update(f"raw\0{rel.as_posix()}\0{stat.st_size}\0{stat.st_mtime_ns}\0".encode())
+    for entry in raw_entries(raw_root):
+        digest.update(f"raw\0{entry.relative}\0{entry.size_bytes}\0{entry.modified_ns}\0".encode())
     for folder, pattern in FINGERPRINT_CODE:
         for path in sorted((settings.PROJECT_ROOT / folder).glob(pattern)):
             if path.is_file() and "__pycache__" not in path.parts:
@@ -226,10 +198,12 @@ def _execute(
 ) -> RunOutcome:
     """The main job itself (the caller holds the warehouse lock)."""
     started = time.monotonic()
-    ensure_dbt_manifest()
     import dagster as dg
 
     from orchestration.definitions import build_definitions
+    from orchestration.defs.project import ensure_dbt_manifest
+
+    ensure_dbt_manifest()
 
     defs = build_definitions(resources)
     job = defs.resolve_job_def("main")

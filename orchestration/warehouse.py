@@ -30,6 +30,7 @@ from filelock import FileLock, Timeout
 
 __all__ = [
     "DOCUMENT_TABLES",
+    "DOCUMENT_TABLE_DESCRIPTIONS",
     "GATE_TABLES",
     "LANDING_DDL",
     "LOCK_TIMEOUT_ENV",
@@ -178,17 +179,19 @@ alter table landing.narrative add column if not exists scope varchar;
 alter table landing.projects add column if not exists amounts varchar;
 """
 
-# Tables holding one document's parse, keyed by sha256.
-DOCUMENT_TABLES = (
-    "documents",
-    "tables",
-    "cells",
-    "narrative",
-    "projects",
-    "indicators",
-    "parse_problems",
-    "quarantine",
-)
+# Tables holding one document's parse, keyed by sha256, and what each holds.
+DOCUMENT_TABLE_DESCRIPTIONS = {
+    "documents": "One row per parsed file: department, district, town, level, kind, fiscal year, pages.",
+    "tables": "The standard tables found in each document, with title, unit (printed or inferred) and pages.",
+    "cells": "Every printed figure of the nine tables, traced to its page (or line of a text extraction).",
+    "narrative": "Figures of the narrative (编制说明, 三公, 政府采购, 绩效目标), converted from 万元 to yuan.",
+    "projects": "Projects (项目经费情况说明 / 绩效目标表) with their amounts.",
+    "indicators": "Performance indicators of each project (一级/二级/三级, target value).",
+    "parse_problems": "What a document prints that the parser could not read (unread figures, unknown rows): "
+    "a document with problems is held back.",
+    "quarantine": "Files that could not be parsed, with a one-line reason; the raw file stays in place.",
+}
+DOCUMENT_TABLES = tuple(DOCUMENT_TABLE_DESCRIPTIONS)
 # Tables the per-document gate writes (orchestration.quality.gate), keyed by sha256 too.
 GATE_TABLES = ("held_back",)
 

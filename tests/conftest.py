@@ -1,4 +1,5 @@
-"""Shared test fixtures: where the corpus is, and one real run of the main job on the embedded corpus."""
+"""Shared test fixtures: where the corpus is, and one real run of the main job on the embedded corpus
+(``run_pipeline`` and ``build_once`` live in ``tests/warehouse_builds.py``)."""
 
 from __future__ import annotations
 
@@ -35,27 +36,12 @@ def corpus_files() -> list[Path]:
     return files
 
 
-def run_pipeline(raw_dir: Path, warehouse: Path, force: bool = False, console=None):
-    """Run the real main job (parse, dbt, checks) on ``raw_dir`` into ``warehouse``."""
-    from orchestration.defs.resources import RawStore, Warehouse
-    from orchestration.pipeline import run_main_job
-
-    return run_main_job(
-        resources={
-            "raw_store": RawStore(path=str(raw_dir)),
-            "warehouse": Warehouse(path=str(warehouse)),
-        },
-        force=force,
-        console=console,
-    )
-
-
 @pytest.fixture(scope="session")
 def embedded_warehouse(tmp_path_factory, worker_id) -> Path:
     """A warehouse built by the main job from a copy of the embedded corpus (raw/), at
     ``<session tmp>/embedded/warehouse/budget.duckdb`` beside the ``raw`` folder it read; built once
     per session whichever xdist worker asks first. Tests read it, or copy it before they write."""
-    from tests.marts_conftest import build_once
+    from tests.warehouse_builds import build_once
 
     def fill(raw: Path, warehouse: Path) -> None:
         shutil.copytree(EMBEDDED_RAW, raw, dirs_exist_ok=True)
@@ -67,7 +53,7 @@ def embedded_warehouse(tmp_path_factory, worker_id) -> Path:
 def embedded_run_output(embedded_warehouse) -> str:
     """What `budget run` printed after its first line when it built the embedded warehouse: a line per
     stage, then the summary (``build_once`` runs the main job with the CLI's console)."""
-    from tests.marts_conftest import RUN_OUTPUT
+    from tests.warehouse_builds import RUN_OUTPUT
 
     return (embedded_warehouse.parent.parent / RUN_OUTPUT).read_text(encoding="utf-8")
 

@@ -19,22 +19,19 @@ that temporary folder only, never into the repository.
 from __future__ import annotations
 
 import hashlib
-import io
 import random
 import shutil
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
-from filelock import FileLock
 
 from bench.disclosure import Disclosure, draw
-from bench.render import render_pdf
+from bench.disclosure_pdf import render_pdf
 from bench.unit_budget import UnitSpec, draw_department_with_units, misprint_class_total
-from orchestration.run_console import LOG_NAME, RunConsole
 from orchestration.scraping.manifest import ManifestRow, sync_warehouse
-from tests.conftest import CORPUS, run_pipeline
+from tests.conftest import CORPUS
+from tests.warehouse_builds import build_once
 
 __all__ = [
     "JUSTICE",
@@ -50,11 +47,6 @@ __all__ = [
 ]
 
 NINE_PDFS = sorted(CORPUS.glob("pdf/*.pdf")) + sorted(CORPUS.glob("real/*.pdf"))
-BUILD_DONE = "built.ok"  # written last: its presence means the warehouse is complete
-RUN_OUTPUT = "budget_run.out"  # what the run printed, as `budget run` prints it
-BUILD_FAILED = "built.failed"  # the run failed: the other workers report it instead of running it again
-# a worker waits this long for another one building the warehouse (the run itself takes ~2–3 min)
-BUILD_WAIT_SECONDS = 900
 SCRAPED_PDF = "putuo_wanli_2025.pdf"  # the PDF the manifest says was scraped (twice)
 SCRAPED_SOURCE = "putuo"
 SCRAPED_URL = "https://www.shpt.gov.cn/wanli/2025/budget.pdf"
@@ -84,35 +76,6 @@ def record_scrape(warehouse: Path, pdf: Path) -> None:
         )
     ]
     sync_warehouse(warehouse, rows, [SCRAPED_SOURCE])
-
-
-def build_once(
-    tmp_path_factory: pytest.TempPathFactory, worker_id: str, name: str, fill: Callable[[Path, Path], None]
-) -> Path:
-    """The warehouse the main job builds from the raw folder ``fill(raw, warehouse)`` writes, built at most
-    once per test session under ``<session tmp>/<name>``, whichever module or xdist worker asks first."""
-    shared = tmp_path_factory.getbasetemp()
-    if worker_id != "master":  # under xdist every worker has its own basetemp below a shared one
-        shared = shared.parent
-    root = shared / name
-    warehouse = root / "warehouse" / "budget.duckdb"
-    with FileLock(str(root) + ".lock", timeout=BUILD_WAIT_SECONDS):
-        if (root / BUILD_FAILED).exists():
-            pytest.fail(f"the {name} main job failed:\n" + (root / BUILD_FAILED).read_text(encoding="utf-8"))
-        if not (root / BUILD_DONE).exists():
-            shutil.rmtree(root, ignore_errors=True)
-            raw = root / "raw"
-            raw.mkdir(parents=True)
-            fill(raw, warehouse)
-            printed = io.StringIO()  # the main job as `budget run` runs it: stage lines, log file
-            outcome = run_pipeline(
-                raw, warehouse, console=RunConsole(warehouse.parent / LOG_NAME, out=printed)
-            )
-            (root / RUN_OUTPUT).write_text(printed.getvalue() + outcome.summary() + "\n", encoding="utf-8")
-            marker = root / (BUILD_DONE if outcome.success else BUILD_FAILED)
-            marker.write_text(outcome.summary(), encoding="utf-8")
-            assert outcome.success, outcome.summary()
-    return warehouse
 
 
 def build_nine_pdf_warehouse(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:

@@ -13,7 +13,9 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
 def current_graph() -> dict:
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
+
+    defs = build_definitions()
 
     graph = defs.resolve_asset_graph()
     assets = {}

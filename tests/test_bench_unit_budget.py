@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from bench.render import render_pdf
+from bench.disclosure_pdf import render_pdf
 from bench.unit_budget import UnitSpec, draw_department_with_units, misprint_class_total
 from orchestration.parsing import parse_document
 from tests.test_bench_generator import _grand_totals

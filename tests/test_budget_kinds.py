@@ -212,7 +212,7 @@ def test_the_counting_tests_fail_on_a_double_count(kinds_warehouse, tmp_path, mo
     """The dbt tests that guard the rule can fail: count the bureau's own 单位预算 and they name it."""
     from dbt.cli.main import dbtRunner
 
-    from orchestration.defs.dbt import DBT_PROJECT_DIR
+    from orchestration.defs.project import DBT_PROJECT_DIR
 
     warehouse = tmp_path / "double_counted.duckdb"
     shutil.copy(kinds_warehouse, warehouse)

@@ -22,9 +22,9 @@ import pdfplumber
 import pytest
 
 from bench.layouts import AXES, BASE, ExpectedCell, Outcome, Style, check, compare, pairwise, render
-from bench.layouts.figures import NumberFormat, document_scale
-from bench.layouts.grid import header_cells, truncate
 from bench.layouts.matrix import CI_DOCUMENTS, CI_MIN_RENDERS, GOLDEN_DIR, ci_matrix, load_all
+from bench.layouts.number_formats import NumberFormat, document_scale
+from bench.layouts.table_layout import header_cells, truncate
 
 DOCUMENTS = load_all(GOLDEN_DIR, CI_DOCUMENTS)
 CASES = ci_matrix(DOCUMENTS)

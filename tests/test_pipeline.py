@@ -7,7 +7,8 @@ from decimal import Decimal
 
 import duckdb
 
-from tests.conftest import EMBEDDED_RAW, query, run_pipeline
+from tests.conftest import EMBEDDED_RAW, query
+from tests.warehouse_builds import run_pipeline
 
 LIANTANG = "上海市青浦区练塘镇城市运行管理中心"
 ANTING = "上海市嘉定区安亭镇城市运行管理中心"

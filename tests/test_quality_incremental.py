@@ -10,9 +10,14 @@ import shutil
 
 import duckdb
 
+from orchestration.quality.check_results_table import (
+    CHECKS_VERSION,
+    prune_results,
+    stale_documents,
+    write_results,
+)
 from orchestration.quality.figures import load_documents
 from orchestration.quality.identities import evaluate_all
-from orchestration.quality.store import CHECKS_VERSION, prune_results, stale_documents, write_results
 
 RESULT_COLUMNS = (
     "sha256, seq, check_name, outcome, table_no, subject, column_label, figure_a, figure_b, difference, "

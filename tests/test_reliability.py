@@ -15,7 +15,6 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-import dagster as dg
 import duckdb
 import pytest
 from click.testing import CliRunner
@@ -161,14 +160,14 @@ def test_a_run_parses_new_outdated_and_crashed_documents_only(tmp_path):
 
 
 def test_a_retry_names_documents_by_sha256_or_a_unique_prefix():
-    from orchestration.defs.parse import _resolve
     from orchestration.ingest import RawFile
+    from orchestration.raw_to_landing import UnknownDocument, resolve_sha256s
 
     files = [RawFile("ab" * 32, "a.pdf", 1, "pdf", None), RawFile("ac" * 32, "b.pdf", 1, "pdf", None)]
-    assert _resolve(["ABABABAB"], files) == {"ab" * 32}
+    assert resolve_sha256s(["ABABABAB"], files) == {"ab" * 32}
     for wanted in (["abab"], ["ffffffffff"], ["a"]):  # too short, unknown, ambiguous
-        with pytest.raises(dg.Failure, match="names [01] documents|names 2 documents"):
-            _resolve(wanted, files)
+        with pytest.raises(UnknownDocument, match="names [01] documents|names 2 documents"):
+            resolve_sha256s(wanted, files)
 
 
 def test_hostile_text_is_stored_verbatim(tmp_path):

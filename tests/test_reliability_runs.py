@@ -24,8 +24,9 @@ from pathlib import Path
 
 import duckdb
 
-from tests.conftest import EMBEDDED_RAW, marts, run_pipeline, without
+from tests.conftest import EMBEDDED_RAW, marts, without
 from tests.fuzz.bad_files import EXPECTED_REASONS, write_bad_files
+from tests.warehouse_builds import run_pipeline
 
 REPO = Path(__file__).resolve().parent.parent
 STEP_TIMEOUT_SECONDS = 900  # one `budget run` on a loaded 2-core machine

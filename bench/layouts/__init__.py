@@ -8,9 +8,9 @@ expected(golden, style)`` checked cell for cell.
 real parser and compares; ``matrix`` draws the sampled (CI) and full (benchmark) matrices.
 """
 
-from bench.layouts.check import Diff, Outcome, check, compare
 from bench.layouts.golden import GoldenDocument, load_golden, load_goldens
 from bench.layouts.render import render
+from bench.layouts.render_check import Diff, Outcome, check, compare
 from bench.layouts.specs import ExpectedCell
 from bench.layouts.styles import AXES, BASE, Style, one_at_a_time, pairwise
 

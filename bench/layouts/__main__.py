@@ -21,7 +21,7 @@ from bench.layouts.matrix import (
     per_axis_value,
     run_matrix,
 )
-from bench.layouts.report import outcomes_json, render_report
+from bench.layouts.matrix_report import outcomes_json, render_report
 from bench.layouts.styles import one_at_a_time
 
 

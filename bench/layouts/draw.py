@@ -15,9 +15,9 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen.canvas import Canvas
 
 from bench.layouts.fonts import font_name, text_width
-from bench.layouts.grid import HORIZONTAL_PAD, Layout, line_height, wrap
 from bench.layouts.specs import BodyRow, TableSpec
 from bench.layouts.styles import Style
+from bench.layouts.table_layout import HORIZONTAL_PAD, Layout, line_height, wrap
 
 __all__ = ["PdfWriter"]
 

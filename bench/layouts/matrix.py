@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from bench.layouts.check import Outcome, check
 from bench.layouts.golden import GoldenDocument, load_goldens
+from bench.layouts.render_check import Outcome, check
 from bench.layouts.styles import AXES, Style, one_at_a_time, pairwise
 
 __all__ = [
@@ -71,7 +71,7 @@ def _check(case: tuple[GoldenDocument, Style, Path | None]) -> Outcome:
     try:
         return check(doc, style, folder)
     except Exception as err:  # noqa: BLE001 - one crashing case is a result, not the end of the run
-        from bench.layouts.check import Diff
+        from bench.layouts.render_check import Diff
 
         return Outcome(doc.doc_id, style, 0, 0, Diff(), f"crash: {type(err).__name__}: {err}")
 

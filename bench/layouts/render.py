@@ -8,12 +8,12 @@ from pathlib import Path
 
 from bench.layouts.derive import derive_document
 from bench.layouts.draw import PdfWriter
-from bench.layouts.figures import FACTORS, NumberFormat, document_scale
 from bench.layouts.fonts import to_identity_with_to_unicode
 from bench.layouts.golden import GoldenDocument
-from bench.layouts.grid import layout_table, truncate
+from bench.layouts.number_formats import FACTORS, NumberFormat, document_scale
 from bench.layouts.specs import BodyRow, ExpectedCell, TableSpec, build_specs
 from bench.layouts.styles import Style
+from bench.layouts.table_layout import layout_table, truncate
 
 __all__ = ["render"]
 

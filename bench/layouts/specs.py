@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import zip_longest
 
-from bench.layouts.figures import FACTORS, NumberFormat
 from bench.layouts.golden import GoldenDocument, GoldenRow, GoldenTable
+from bench.layouts.number_formats import FACTORS, NumberFormat
 from bench.layouts.styles import Style
 from orchestration.parsing.numbers import DASHES
 

@@ -17,7 +17,7 @@ import time
 
 import dagster as dg
 
-from orchestration.defs.parse import landing_key
+from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.gate import BATCH_DOCUMENTS, GATE_CHECK, SYSTEMIC_CHECK
 from orchestration.warehouse import documents_in, warehouse_lock

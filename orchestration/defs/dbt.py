@@ -4,9 +4,9 @@ Groups follow the dbt folders (staging; intermediate and marts in ``marts``); th
 onto the Python assets that write them, so the lineage reads raw → landing → staging → marts → quality.
 """
 
+import functools
 import os
 import shutil
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -15,30 +15,19 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
 from orchestration.dbt_test_descriptions import describe_dbt_test
+from orchestration.defs.keys import RAW_DOCUMENTS, SCRAPED_FILES, landing_key
+from orchestration.defs.project import DBT_PROJECT_DIR, dbt_cli, dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.memory import release_memory
-from orchestration.settings import PROJECT_ROOT
 from orchestration.warehouse import warehouse_lock
 
-DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+__all__ = ["DBT_ASSETS_NAME", "BudgetDbtTranslator", "dbt_defs", "prune_dbt_targets"]
+
+DBT_ASSETS_NAME = "budget_dbt_models"
 # Landing tables written by the raw-documents asset; every other landing table is the parse's.
 RAW_SOURCE_TABLES = {"raw_files"}
 # dbt invocation folders kept under dbt_project/target/ (the newest; for debugging a run)
 KEEP_DBT_INVOCATIONS = 10
-
-# dbt is installed beside this Python (the project's virtualenv); put it on PATH when the venv is
-# not activated (e.g. `.venv/bin/dagster dev`), since dagster-dbt's manifest preparer calls plain `dbt`.
-_VENV_BIN = str(Path(sys.executable).parent)
-if shutil.which("dbt") is None and Path(_VENV_BIN, "dbt").exists():
-    os.environ["PATH"] = _VENV_BIN + os.pathsep + os.environ.get("PATH", "")
-DBT_EXECUTABLE = shutil.which("dbt") or "dbt"
-
-dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
-# `dagster dev` re-parses on start; elsewhere the manifest is prepared once (by `budget run`,
-# the tests, or here on first import when it is missing).
-dbt_project.prepare_if_dev()
-if not Path(dbt_project.manifest_path).exists():
-    dbt_project.preparer.prepare(dbt_project)
 
 
 class BudgetDbtTranslator(DagsterDbtTranslator):
@@ -48,10 +37,8 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         if dbt_resource_props["resource_type"] == "source":
             name = dbt_resource_props["name"]
             if dbt_resource_props.get("source_name") == "scrape":
-                return dg.AssetKey("scraped_files")  # the scrapers' fetch manifest
-            return (
-                dg.AssetKey("raw_documents") if name in RAW_SOURCE_TABLES else dg.AssetKey(["landing", name])
-            )
+                return SCRAPED_FILES  # the scrapers' fetch manifest
+            return RAW_DOCUMENTS if name in RAW_SOURCE_TABLES else landing_key(name)
         return dg.AssetKey(dbt_resource_props["name"])
 
     def get_asset_check_spec(
@@ -78,15 +65,27 @@ class BudgetDbtTranslator(DagsterDbtTranslator):
         return "staging" if folder == "staging" else "marts"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, dagster_dbt_translator=BudgetDbtTranslator())
-def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
-    # dbt reads the warehouse path from its profile, which reads BUDGET_WAREHOUSE.
-    os.environ["BUDGET_WAREHOUSE"] = str(warehouse.file)
-    # dbt writes the warehouse: hold the same lock as every other writer (re-entrant for `budget run`)
-    with warehouse_lock(warehouse.file, log=context.log.info):
-        release_memory()  # this process waits while dbt works: the run's peak is here
-        yield from dbt.cli(["build"], context=context).stream()
-        prune_dbt_targets(Path(dbt_project.project_dir) / "target")
+def dbt_defs() -> dg.Definitions:
+    """The dbt models as assets and the dbt CLI resource, from the project's current manifest."""
+    manifest = Path(dbt_project().manifest_path)
+    return _dbt_defs_for(manifest, manifest.stat().st_mtime_ns)
+
+
+@functools.cache
+def _dbt_defs_for(manifest: Path, modified_ns: int) -> dg.Definitions:
+    """Built once per manifest version (a run in the same process reuses them)."""
+
+    @dbt_assets(manifest=manifest, dagster_dbt_translator=BudgetDbtTranslator(), name=DBT_ASSETS_NAME)
+    def budget_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: Warehouse):
+        # dbt reads the warehouse path from its profile, which reads BUDGET_WAREHOUSE.
+        os.environ["BUDGET_WAREHOUSE"] = str(warehouse.file)
+        # dbt writes the warehouse: hold the same lock as every other writer (re-entrant for `budget run`)
+        with warehouse_lock(warehouse.file, log=context.log.info):
+            release_memory()  # this process waits while dbt works: the run's peak is here
+            yield from dbt.cli(["build"], context=context).stream()
+            prune_dbt_targets(DBT_PROJECT_DIR / "target")
+
+    return dg.Definitions(assets=[budget_dbt_models], resources={"dbt": dbt_cli()})
 
 
 def prune_dbt_targets(target: Path, keep: int = KEEP_DBT_INVOCATIONS) -> list[Path]:
@@ -96,20 +95,10 @@ def prune_dbt_targets(target: Path, keep: int = KEEP_DBT_INVOCATIONS) -> list[Pa
     results: ~9 MB); a scheduled refresh would otherwise fill the disk (1.5 GB after a day of
     development here)."""
     runs = sorted(
-        (p for p in target.glob(f"{budget_dbt_models.op.name}-*") if p.is_dir()),
+        (p for p in target.glob(f"{DBT_ASSETS_NAME}-*") if p.is_dir()),
         key=lambda p: p.stat().st_mtime,
         reverse=True,
     )
     for old in runs[keep:]:
         shutil.rmtree(old, ignore_errors=True)
     return runs[keep:]
-
-
-defs = dg.Definitions(
-    assets=[budget_dbt_models],
-    resources={
-        "dbt": DbtCliResource(
-            project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=DBT_EXECUTABLE
-        )
-    },
-)

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.defs.dbt import dbt_project
+from orchestration.defs.project import dbt_project
 from orchestration.defs.resources import Warehouse
 from orchestration.warehouse import MARTS_SCHEMA, mart_tables, warehouse_lock
 
-__all__ = ["PARQUET_DIR_NAME", "defs", "export_marts", "mart_model_names", "marts_parquet"]
+__all__ = ["PARQUET_DIR_NAME", "export_defs", "export_marts", "mart_model_names"]
 
 PARQUET_DIR_NAME = "parquet"  # next to the warehouse file
 MARTS_FOLDER = "marts"  # dbt models under models/marts/ are the marts
@@ -52,28 +52,27 @@ def export_marts(con, folder: Path) -> dict[str, int]:
     return rows
 
 
-MART_KEYS = [dg.AssetKey(name) for name in mart_model_names(dbt_project.manifest_path)]
+def export_defs() -> dg.Definitions:
+    """The export asset, after every mart the dbt manifest lists."""
 
-
-@dg.asset(
-    group_name="marts",
-    deps=MART_KEYS,
-    kinds={"duckdb", "parquet"},
-    description="Every mart as a Parquet file: <warehouse dir>/parquet/<mart>.parquet (DECIMAL amounts kept).",
-)
-def marts_parquet(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    folder = warehouse.file.parent / PARQUET_DIR_NAME
-    # the lock keeps a concurrent run from rebuilding the marts while they are copied
-    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect(read_only=True) as con:
-        rows = export_marts(con, folder)
-    context.log.info(f"{len(rows)} marts exported to {folder}")
-    return dg.MaterializeResult(
-        metadata={
-            "folder": dg.MetadataValue.path(str(folder)),
-            "marts": len(rows),
-            "rows": dg.MetadataValue.json(rows),
-        }
+    @dg.asset(
+        group_name="marts",
+        deps=[dg.AssetKey(name) for name in mart_model_names(dbt_project().manifest_path)],
+        kinds={"duckdb", "parquet"},
+        description="Every mart as a Parquet file: <warehouse dir>/parquet/<mart>.parquet (DECIMAL amounts kept).",
     )
+    def marts_parquet(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+        folder = warehouse.file.parent / PARQUET_DIR_NAME
+        # the lock keeps a concurrent run from rebuilding the marts while they are copied
+        with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect(read_only=True) as con:
+            rows = export_marts(con, folder)
+        context.log.info(f"{len(rows)} marts exported to {folder}")
+        return dg.MaterializeResult(
+            metadata={
+                "folder": dg.MetadataValue.path(str(folder)),
+                "marts": len(rows),
+                "rows": dg.MetadataValue.json(rows),
+            }
+        )
 
-
-defs = dg.Definitions(assets=[marts_parquet])
+    return dg.Definitions(assets=[marts_parquet])

@@ -1,10 +1,18 @@
-"""Jobs: the main job materializes everything that runs offline (not the scrapers)."""
+"""Jobs: the main job materializes everything that runs offline (not the scrapers); a sensor
+starts it when the raw folder changes, whoever put the files there (a scrape, or a person
+copying PDFs in)."""
 
 import dagster as dg
 
-__all__ = ["MAIN_SELECTION", "defs", "main_job"]
+from orchestration.defs.keys import RAW_DOCUMENTS
+from orchestration.defs.resources import RawStore
+from orchestration.raw_folder import raw_folder_fingerprint
 
-_FROM_RAW = dg.AssetSelection.assets("raw_documents").downstream()
+__all__ = ["MAIN_SELECTION", "defs", "main_job", "new_raw_files_sensor"]
+
+SENSOR_INTERVAL_SECONDS = 120
+
+_FROM_RAW = dg.AssetSelection.assets(RAW_DOCUMENTS).downstream()
 # Everything downstream of the raw folder, plus the models those read from other sources (e.g.
 # stg_scrape_manifest over the scraper's table, an empty relation before the first scrape), but
 # never the scraping itself: it needs the network and is partitioned by source.
@@ -18,4 +26,17 @@ main_job = dg.define_asset_job(
     description="Process the raw folder: raw manifest → parse → dbt staging and marts, with every check.",
 )
 
-defs = dg.Definitions(jobs=[main_job])
+
+@dg.sensor(job=main_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS)
+def new_raw_files_sensor(context: dg.SensorEvaluationContext, raw_store: RawStore):
+    """Start the main job when the set of raw files (by path, size, mtime) changes."""
+    digest, count = raw_folder_fingerprint(raw_store.root)
+    if context.cursor == digest:
+        return dg.SkipReason(f"raw folder unchanged ({count} files)")
+    context.update_cursor(digest)
+    if count == 0:
+        return dg.SkipReason("raw folder is empty")
+    return dg.RunRequest(run_key=digest, tags={"raw_files": str(count)})
+
+
+defs = dg.Definitions(jobs=[main_job], sensors=[new_raw_files_sensor])

@@ -2,7 +2,7 @@
 
 ``landing/check_results`` evaluates every identity on the landing tables (the publisher's
 arithmetic: a broken identity is reported with both figures, never blocks) for the documents
-parsed since their last check, a batch at a time (``quality.store``); dbt turns it into
+parsed since their last check, a batch at a time (``quality.check_results_table``); dbt turns it into
 ``fact_check_result``; ``quality_report`` renders ``<warehouse dir>/quality_report.html`` from it.
 One WARN asset check per identity, on ``fact_check_result``, says in the run which disclosures break
 it: it reads the file selected for each disclosure only, so a finding counts once, not once per file.
@@ -13,7 +13,7 @@ from collections import Counter
 
 import dagster as dg
 
-from orchestration.defs.parse import landing_key
+from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.identities import CHECKS
 from orchestration.warehouse import warehouse_lock
@@ -37,9 +37,14 @@ CHECK_BATCH_DOCUMENTS = 100
     "insufficient_data) with both figures, difference, rounding allowance and pages, in landing.check_results.",
 )
 def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
+    from orchestration.quality.check_results_table import (
+        CHECKS_VERSION,
+        prune_results,
+        stale_documents,
+        write_results,
+    )
     from orchestration.quality.figures import load_documents
     from orchestration.quality.identities import evaluate_all
-    from orchestration.quality.store import CHECKS_VERSION, prune_results, stale_documents, write_results
 
     started = time.perf_counter()
     this_run: Counter = Counter()

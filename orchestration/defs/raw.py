@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
+from orchestration.defs.keys import SCRAPED_FILES
 from orchestration.defs.resources import RawStore, Warehouse
 from orchestration.ingest import scan_raw
 from orchestration.warehouse import ensure_landing, warehouse_lock
@@ -19,7 +20,7 @@ __all__ = ["defs", "raw_documents"]
 @dg.asset(
     group_name="raw",
     # files the scrapers fetched land in the raw folder; the main job itself never scrapes
-    deps=[dg.AssetKey("scraped_files")],
+    deps=[SCRAPED_FILES],
     kinds={"python", "duckdb"},
     description="Manifest of the raw folder (BUDGET_RAW_DIR): one row per file with sha256, size and format, "
     "in landing.raw_files.",

@@ -1,56 +1,32 @@
-"""Scraping in Dagster: the ``scraped_files`` asset, the refresh schedules, the raw-folder sensor.
+"""Scraping in Dagster: the ``scraped_files`` asset and the refresh schedules.
 
 ``scraped_files`` (group ``raw``) is partitioned by source name from ``sources.yml`` and
 crawls one portal per run through ``orchestration.scraping.crawl_source``. Budgets appear
 in Feb–Mar and corrections follow, so the refresh runs weekly from February to April and
-monthly otherwise. The sensor starts a parsing run when the raw folder changes, whoever
-put the files there (a scrape, or a person copying PDFs in).
+monthly otherwise. The sensor that starts the main job when the raw folder changes lives
+beside that job (``defs/jobs.py``).
 """
 
-import hashlib
 import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import dagster as dg
 
-from orchestration.defs.jobs import MAIN_SELECTION
+from orchestration.defs.keys import SCRAPED_FILES
 from orchestration.defs.resources import RawStore, Warehouse
 from orchestration.scraping import Source, crawl_source, load_registry
-from orchestration.scraping.manifest import MANIFEST_NAME
 from orchestration.scraping.progress import LogProgress
-from orchestration.scraping.store import PART_SUFFIX
 
 if TYPE_CHECKING:  # what define_asset_job returns; dagster does not export the name
     from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
 
-__all__ = ["build_scrape_defs", "defs", "raw_folder_fingerprint"]
+__all__ = ["build_scrape_defs"]
 
 TIMEZONE = "Asia/Shanghai"
 WEEKLY_CRON = "0 3 * 2-4 1"  # Mondays 03:00, February to April: the budget season
 MONTHLY_CRON = "0 3 1 1,5-12 *"  # the 1st at 03:00, the rest of the year: late corrections
-SENSOR_INTERVAL_SECONDS = 120
 REFRESH_JOB = "scheduled_refresh"
-PARSE_JOB = "parse_new_raw_files"
-
-
-def raw_folder_fingerprint(root: Path) -> tuple[str, int]:
-    """A digest of the sorted (path, size, mtime) set of raw files, and how many there are.
-
-    Scraped files are named by their sha256, so their entry already is the sha; the
-    manifest and half-written ``.part`` files are left out (they change without new content).
-    """
-    entries = []
-    if root.exists():
-        for path in root.rglob("*"):
-            if not path.is_file() or path.name == MANIFEST_NAME or path.name.endswith(PART_SUFFIX):
-                continue
-            if any(part.startswith(".") for part in path.relative_to(root).parts):
-                continue
-            stat = path.stat()
-            entries.append(f"{path.relative_to(root).as_posix()}\t{stat.st_size}\t{stat.st_mtime_ns}")
-    entries.sort()
-    return hashlib.sha256("\n".join(entries).encode("utf-8")).hexdigest(), len(entries)
 
 
 def _scraped_files_asset(sources: dict[str, Source]) -> dg.AssetsDefinition:
@@ -107,40 +83,16 @@ def _refresh_schedules(enabled: list[str], refresh: "UnresolvedAssetJobDefinitio
     ]
 
 
-def _new_raw_files_sensor(parse_job: "UnresolvedAssetJobDefinition") -> dg.SensorDefinition:
-    @dg.sensor(job=parse_job, minimum_interval_seconds=SENSOR_INTERVAL_SECONDS)
-    def new_raw_files_sensor(context: dg.SensorEvaluationContext, raw_store: RawStore):
-        """Start a parsing run when the set of raw files (by path, size, mtime) changes."""
-        digest, count = raw_folder_fingerprint(raw_store.root)
-        if context.cursor == digest:
-            return dg.SkipReason(f"raw folder unchanged ({count} files)")
-        context.update_cursor(digest)
-        if count == 0:
-            return dg.SkipReason("raw folder is empty")
-        return dg.RunRequest(run_key=digest, tags={"raw_files": str(count)})
-
-    return new_raw_files_sensor
-
-
 def build_scrape_defs(registry_path: str | Path | None = None) -> dg.Definitions:
     """The scraping definitions for a registry file (the shipped ``sources.yml`` by default)."""
     sources = load_registry(registry_path)
     refresh = dg.define_asset_job(
         REFRESH_JOB,
-        selection=dg.AssetSelection.assets("scraped_files").downstream(),
+        selection=dg.AssetSelection.assets(SCRAPED_FILES).downstream(),
         description="Scrape one source, then rebuild everything downstream of the scraped files.",
-    )
-    parse_job = dg.define_asset_job(
-        PARSE_JOB,
-        selection=MAIN_SELECTION,
-        description="Parse the raw folder and rebuild everything downstream.",
     )
     return dg.Definitions(
         assets=[_scraped_files_asset(sources)],
-        jobs=[refresh, parse_job],
+        jobs=[refresh],
         schedules=_refresh_schedules([name for name, s in sources.items() if s.enabled], refresh),
-        sensors=[_new_raw_files_sensor(parse_job)],
     )
-
-
-defs = build_scrape_defs()

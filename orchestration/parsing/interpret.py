@@ -20,10 +20,10 @@ from .codes import (
     split_fused,
     strip_ordinal,
 )
-from .grid import RawGrid, RawRow
 from .headers import Columns, read_columns
 from .model import Problem
 from .numbers import is_amount, is_dash, is_unreadable_figure, normalise, parse_amount
+from .raw_grid import RawGrid, RawRow
 
 __all__ = ["LABEL_ROWS", "Record", "interpret"]
 

@@ -35,9 +35,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .headers import match_title
 from .model import DocumentMeta
 from .source import Source
+from .table_titles import match_title
 
 __all__ = ["department_from", "extract", "organisation_name", "parent_department_from", "place_of"]
 

@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from .codes import is_code, is_total_label
-from .grid import RawGrid, RawRow
-from .headers import EMPTY_NOTE_RE, clean_title, find_titles, has_header_words, split_header
+from .headers import EMPTY_NOTE_RE, has_header_words, split_header
 from .numbers import is_amount
 from .pdf_rows import RegionRows, horizontal_rules, read_word_table
+from .raw_grid import RawGrid, RawRow
 from .source import Page, Source
+from .table_titles import clean_title, find_titles
 from .units import find_unit
 
 __all__ = ["read_pdf_grids"]

@@ -9,7 +9,7 @@ only quarterly amounts or words are printed: their sum is not printed, so not ou
 
 A *grid* (绩效目标表 / 申报表) starts at a row whose cell is ``项目名称``: in a PDF the
 rows come from ``Page.plumber.extract_tables()``, in a text extraction from markdown
-or tab-separated lines. See ``project_grids`` for how its fields and indicators are read.
+or tab-separated lines. See ``target_grids`` for how its fields and indicators are read.
 Its unit is the ``单位：…`` line printed above it when there is one (qingpu prints
 ``单位：万元`` over a column labelled ``项目资金 (元)`` holding ``27.6`` — the section's
 27.6 万元), else the unit in the amount label (``项目资金 (元)``, ``项目总预算(元)``).
@@ -17,7 +17,7 @@ Its unit is the ``单位：…`` line printed above it when there is one (qingpu
 The section's 年度预算安排 may also say where the money comes from: ``该项目年初总预算
 3715.16万元,资金来源镇财政一般公共预算3369.87万元,其他代管资金345.29万元`` gives a
 ``section_budget`` and its ``section_source`` amounts (``其中…`` gives ``section_part``s, which
-may list some parts only). With the grid's amounts (``project_grids``) they are the project's
+may list some parts only). With the grid's amounts (``target_grids``) they are the project's
 ``amounts`` (``ProjectAmount``), which the quality checks add up.
 
 Section and grid are joined by name (equal, or one containing the other once spaces
@@ -34,7 +34,6 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Project, ProjectAmount
-from .project_grids import Grid, GridRow, clean_cell, read_grid
 from .running_text import (
     NUMBER_PATTERN,
     FlatText,
@@ -45,6 +44,7 @@ from .running_text import (
     wan_to_yuan,
 )
 from .source import Source
+from .target_grids import TargetGrid, TargetGridRow, clean_cell, read_grid
 
 __all__ = ["Section", "extract", "grids_of", "sections_of"]
 
@@ -127,15 +127,15 @@ def sections_of(flat: FlatText) -> list[Section]:
     return sections
 
 
-def grids_of(source: Source, flat: FlatText, sections: list[Section]) -> list[Grid]:
+def grids_of(source: Source, flat: FlatText, sections: list[Section]) -> list[TargetGrid]:
     """Target grids after the first project section, split at ``项目名称`` rows."""
     if not sections:
         return []
     first_page, first_line = sections[0].page, sections[0].line
     heading_lines = {s.line for s in sections}
     heading_pages = {s.page for s in sections}
-    grids: list[Grid] = []
-    current: Grid | None = None
+    grids: list[TargetGrid] = []
+    current: TargetGrid | None = None
     unit: str | None = None
     for page in source.pages:
         if page.number is not None:
@@ -146,7 +146,7 @@ def grids_of(source: Source, flat: FlatText, sections: list[Section]) -> list[Gr
             m = _UNIT_LINE.search(page.text)
             unit = m.group(1) if m else None
             rows = [
-                GridRow([clean_cell(c) for c in row], page.number, None)
+                TargetGridRow([clean_cell(c) for c in row], page.number, None)
                 for table in page.plumber.extract_tables()
                 for row in table
             ]
@@ -165,13 +165,15 @@ def grids_of(source: Source, flat: FlatText, sections: list[Section]) -> list[Gr
                 continue
             cells = _text_cells(text)
             if cells is not None:
-                current = _add_row(grids, current, GridRow(cells, None, line_no), unit)
+                current = _add_row(grids, current, TargetGridRow(cells, None, line_no), unit)
     return [read_grid(g) for g in grids]
 
 
-def _add_row(grids: list[Grid], current: Grid | None, row: GridRow, unit: str | None) -> Grid | None:
+def _add_row(
+    grids: list[TargetGrid], current: TargetGrid | None, row: TargetGridRow, unit: str | None
+) -> TargetGrid | None:
     if any(c.replace(" ", "") == "项目名称" for c in row.cells):
-        current = Grid(unit_line=unit)
+        current = TargetGrid(unit_line=unit)
         grids.append(current)
     if current is not None:
         current.rows.append(row)
@@ -190,7 +192,7 @@ def _text_cells(text: str) -> list[str] | None:
     return None
 
 
-def _join(sections: list[Section], grids: list[Grid]) -> list[Project]:
+def _join(sections: list[Section], grids: list[TargetGrid]) -> list[Project]:
     used: set[int] = set()
     projects: list[tuple[tuple[int, int], Project]] = []
     for s in sections:
@@ -210,7 +212,7 @@ def _join(sections: list[Section], grids: list[Grid]) -> list[Project]:
     return [p for _, p in projects]
 
 
-def _project(s: Section | None, g: Grid | None) -> Project:
+def _project(s: Section | None, g: TargetGrid | None) -> Project:
     annual = g.yuan(g.annual_printed) if g else None
     section_amount = None
     if s and s.amount_printed:
@@ -237,7 +239,7 @@ def _project(s: Section | None, g: Grid | None) -> Project:
     )
 
 
-def _grid_amounts(g: Grid) -> list[ProjectAmount]:
+def _grid_amounts(g: TargetGrid) -> list[ProjectAmount]:
     out = []
     for a in g.amounts:
         amount = g.yuan(a.printed)

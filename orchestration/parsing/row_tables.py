@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .grid import RawGrid, RawRow
-from .headers import EMPTY_NOTE_RE, clean_title, find_titles, has_header_words, match_title, split_header
+from .headers import EMPTY_NOTE_RE, has_header_words, split_header
+from .raw_grid import RawGrid, RawRow
+from .table_titles import clean_title, find_titles, match_title
 from .units import find_unit
 
 __all__ = ["Sheet", "SheetRow", "read_sheet_grids", "row_text"]

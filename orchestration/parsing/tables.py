@@ -14,12 +14,12 @@ import re
 from decimal import Decimal
 
 from .errors import ParseError
-from .grid import RawGrid
-from .headers import TABLE_NAMES
 from .interpret import Record, interpret
 from .model import Cell, Problem, TableInfo
 from .numbers import is_amount, parse_amount
+from .raw_grid import RawGrid
 from .source import Source
+from .table_titles import TABLE_NAMES
 from .units import UNIT_FACTORS, find_unit, to_yuan
 from .unread_figures import figures_outside_grids
 

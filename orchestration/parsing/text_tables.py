@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 
-from .grid import RawGrid, RawRow
-from .headers import EMPTY_NOTE_RE, clean_title, find_titles, split_header
+from .headers import EMPTY_NOTE_RE, split_header
+from .raw_grid import RawGrid, RawRow
 from .source import Source
+from .table_titles import clean_title, find_titles
 from .units import find_unit
 
 __all__ = ["read_text_grids"]

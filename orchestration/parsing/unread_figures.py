@@ -13,10 +13,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from .grid import RawGrid
 from .model import Problem
 from .numbers import is_amount, is_dash, is_unreadable_figure
 from .pdf_tables import is_page_number, is_preamble
+from .raw_grid import RawGrid
 from .source import Source
 
 __all__ = ["figures_outside_grids"]

@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
+from orchestration.parsing.units import UNIT_FACTORS
 from orchestration.warehouse import documents_in
 
 __all__ = [
@@ -36,7 +37,6 @@ __all__ = [
     "rows_of",
 ]
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
 _NOT_DIGITS = re.compile(r"[^\d.\-]")
 # Leaf column headers by meaning, longest first where one ends another (事业单位经营收入 / 收入).
 COLUMN_MEANINGS = tuple(

@@ -275,12 +275,12 @@ def load_report_data(con: Any) -> ReportData:
     )
 
 
-TEMPLATE = (Path(__file__).with_name("report.html.j2")).read_text(encoding="utf-8")
+TEMPLATE_PATH = Path(__file__).with_name("report.html.j2")
 
 
 def render_report(data: ReportData) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
-    return env.from_string(TEMPLATE).render(
+    return env.from_string(TEMPLATE_PATH.read_text(encoding="utf-8")).render(
         data=data, checks=CHECKS, outcomes=OUTCOMES, descriptions=DESCRIPTIONS
     )
 

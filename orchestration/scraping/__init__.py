@@ -9,13 +9,13 @@ posts and attachments without downloading a file. See ``docs/scraping.md``.
 
 from __future__ import annotations
 
-from .check import CheckReport, check_source
+from .content_store import SCRAPED_DIR, ContentStore
 from .crawler import CrawlReport, crawl_source, is_budget_title
 from .fetcher import USER_AGENT, Fetcher, FetchRejected
 from .manifest import MANIFEST_NAME, TABLE, ManifestFile, ManifestRow, sync_warehouse
 from .pages import extract_links
 from .registry import REGISTRY_PATH, Limits, RegistryError, Source, load_registry
-from .store import SCRAPED_DIR, ContentStore
+from .source_check import CheckReport, check_source
 
 __all__ = [
     "MANIFEST_NAME",

@@ -20,12 +20,12 @@ from pathlib import Path
 
 from . import content
 from .attachments import html_document
+from .content_store import ContentStore, StoredFile
 from .discovery import UNSURE, Attachment, Discovery, Post, PostReading
 from .fetcher import Fetcher, FetchRejected, FetchResult
 from .hostpool import map_per_host
 from .manifest import MANIFEST_NAME, ManifestFile, ManifestRow, latest_by_url, sync_warehouse
 from .registry import Source
-from .store import ContentStore, StoredFile
 from .titles import title_verdict
 
 __all__ = ["CrawlReport", "crawl_source", "is_budget_title"]

@@ -18,6 +18,7 @@ import duckdb
 import pyarrow as pa
 from tenacity import retry, retry_if_exception_type, stop_after_delay, wait_exponential
 
+from orchestration.raw_folder import SCRAPE_MANIFEST_NAME
 from orchestration.warehouse import warehouse_lock
 
 __all__ = [
@@ -30,7 +31,7 @@ __all__ = [
     "sync_warehouse",
 ]
 
-MANIFEST_NAME = "manifest.jsonl"
+MANIFEST_NAME = SCRAPE_MANIFEST_NAME  # the raw folder's walk leaves it out
 TABLE = "raw_scrape_manifest"
 # outcomes after which a URL has a known sha in the store
 OK_OUTCOMES = ("stored", "duplicate", "unchanged", "not_modified")

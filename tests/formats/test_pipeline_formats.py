@@ -13,7 +13,8 @@ from decimal import Decimal
 import pytest
 
 from bench.formats import GOLDEN_DIR, draw_style, load_document, write
-from tests.conftest import EMBEDDED_RAW, query, run_pipeline
+from tests.conftest import EMBEDDED_RAW, query
+from tests.warehouse_builds import run_pipeline
 
 
 @pytest.fixture(scope="module")

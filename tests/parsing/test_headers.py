@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from orchestration.parsing.headers import find_titles, is_header_row, match_title, read_columns, split_header
+from orchestration.parsing.headers import is_header_row, read_columns, split_header
+from orchestration.parsing.table_titles import find_titles, match_title
 
 
 @pytest.mark.parametrize(

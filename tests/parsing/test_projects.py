@@ -8,8 +8,8 @@ import pytest
 
 from orchestration.parsing import projects
 from orchestration.parsing.model import Indicator
-from orchestration.parsing.project_grids import Grid, GridRow, read_grid
 from orchestration.parsing.source import open_source
+from orchestration.parsing.target_grids import TargetGrid, TargetGridRow, read_grid
 
 from .conftest import CORPUS_FILES
 from .document_golden import load_golden, parsed, snapshot
@@ -121,7 +121,7 @@ def test_real_sections_without_grids():
 
 def _grid(rows, unit_line=None):
     return read_grid(
-        Grid(rows=[GridRow(r, None, n) for n, r in enumerate(rows, start=1)], unit_line=unit_line)
+        TargetGrid(rows=[TargetGridRow(r, None, n) for n, r in enumerate(rows, start=1)], unit_line=unit_line)
     )
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bench.portals.district_portal import Site, build_district_portal, source_entry
+from bench.portals.portal_server import Portal
 from orchestration.scraping import Source
-from tests.scraping.district_portal import Site, build_district_portal, source_entry
-from tests.scraping.portal_server import Portal
 
 
 @pytest.fixture

@@ -8,9 +8,9 @@ import json
 import duckdb
 from click.testing import CliRunner
 
-from orchestration.scraping.cli import adhoc_source, scrape
+from bench.portals.portal_server import Portal, Response, tiny_pdf
 from orchestration.scraping.registry import Limits
-from tests.scraping.portal_server import Portal, Response, tiny_pdf
+from orchestration.scraping.scrape_command import adhoc_source, scrape
 
 
 def _env(raw_dir, warehouse) -> dict:

@@ -12,6 +12,8 @@ from urllib.parse import urlsplit
 import duckdb
 import pytest
 
+from bench.portals.district_portal import Site, source_entry
+from bench.portals.portal_server import Portal, Response
 from orchestration.scraping import (
     USER_AGENT,
     Fetcher,
@@ -22,8 +24,6 @@ from orchestration.scraping import (
     crawl_source,
     sync_warehouse,
 )
-from tests.scraping.district_portal import Site, source_entry
-from tests.scraping.portal_server import Portal, Response
 
 EXPECTED_EXT = {".pdf": "pdf", ".xls": "xls", ".html": "html"}
 

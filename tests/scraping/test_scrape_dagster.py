@@ -9,10 +9,11 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 
+from bench.portals.district_portal import Site
+from orchestration.defs import jobs as jobs_defs
 from orchestration.defs import scrape as scrape_defs
 from orchestration.defs.resources import RawStore, Warehouse, default_resources
 from orchestration.scraping import load_registry
-from tests.scraping.district_portal import Site
 
 
 def _resources(raw_dir: Path, warehouse: Path) -> dict:
@@ -78,7 +79,9 @@ def registry_text(start_url: str) -> str:
 
 
 def test_shipped_defs_partition_by_registry_and_merge_with_the_parse_assets(tmp_path):
-    assert scrape_defs.defs.assets[0].partitions_def.get_partition_keys() == list(load_registry())
+    assert scrape_defs.build_scrape_defs().assets[0].partitions_def.get_partition_keys() == list(
+        load_registry()
+    )
 
     @dg.asset(deps=["scraped_files"], group_name="raw")
     def raw_documents() -> None:
@@ -89,8 +92,9 @@ def test_shipped_defs_partition_by_registry_and_merge_with_the_parse_assets(tmp_
         return None
 
     merged = dg.Definitions.merge(
-        scrape_defs.defs,
+        scrape_defs.build_scrape_defs(),
         dg.Definitions(assets=[raw_documents, parsed_documents], resources=default_resources()),
+        jobs_defs.defs,
     )
     dg.Definitions.validate_loadable(merged)
     repo = merged.get_repository_def()
@@ -100,7 +104,7 @@ def test_shipped_defs_partition_by_registry_and_merge_with_the_parse_assets(tmp_
         "raw_documents",
         "parsed_documents",
     }
-    parse = repo.get_job("parse_new_raw_files")
+    parse = repo.get_job("main")
     assert {k.to_user_string() for k in parse.asset_layer.executable_asset_keys} == {
         "raw_documents",
         "parsed_documents",
@@ -125,7 +129,7 @@ def test_schedules_request_one_run_per_enabled_source(registry_file):
         ("test_district", "test_district-202502100300")
     ]
     # the shipped registry enables nothing yet: the schedule says so instead of running
-    shipped, repo = _weekly(scrape_defs.defs)
+    shipped, repo = _weekly(scrape_defs.build_scrape_defs())
     with dg.build_schedule_context(scheduled_execution_time=when, repository_def=repo) as context:
         data = shipped.evaluate_tick(context)
     assert data.run_requests == [] and "no source is enabled" in data.skip_message
@@ -134,7 +138,7 @@ def test_schedules_request_one_run_per_enabled_source(registry_file):
 def test_sensor_requests_a_parse_run_when_raw_files_change(tmp_path):
     raw = tmp_path / "raw"
     (raw / "scraped").mkdir(parents=True)
-    sensor = next(iter(scrape_defs.defs.sensors))
+    sensor = jobs_defs.new_raw_files_sensor
     resources = {"raw_store": RawStore(path=str(raw))}
 
     def tick(cursor):

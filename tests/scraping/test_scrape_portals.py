@@ -16,14 +16,14 @@ from urllib.parse import urlsplit
 import pytest
 from click.testing import CliRunner
 
+from bench.portals.cms_site import CMS_TEST_LIMITS, DEFAULT_STALL_SECONDS, CmsSite
+from bench.portals.hanweb_portal import build_hanweb_portal
+from bench.portals.json_portal import build_json_portal
+from bench.portals.portal_server import Portal
+from bench.portals.trs_portal import build_trs_portal
 from orchestration.scraping import Limits, Source, check_source
 from orchestration.scraping.attachments import html_document
-from orchestration.scraping.cli import scrape
-from tests.scraping.cms_site import CMS_TEST_LIMITS, DEFAULT_STALL_SECONDS, CmsSite
-from tests.scraping.hanweb_portal import build_hanweb_portal
-from tests.scraping.json_portal import build_json_portal
-from tests.scraping.portal_server import Portal
-from tests.scraping.trs_portal import build_trs_portal
+from orchestration.scraping.scrape_command import scrape
 
 BUILDERS = {"trs": build_trs_portal, "hanweb": build_hanweb_portal, "json": build_json_portal}
 LIMIT_FLAGS = {

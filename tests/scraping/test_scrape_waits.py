@@ -7,8 +7,8 @@ import time
 
 import pytest
 
+from bench.portals.portal_server import Portal, Response, tiny_pdf
 from orchestration.scraping import Fetcher, FetchRejected, Limits, Source, crawl_source
-from tests.scraping.portal_server import Portal, Response, tiny_pdf
 
 FAST = Limits().replace(
     delay_seconds=0, backoff_seconds=0.05, backoff_max_seconds=0.1, read_timeout_seconds=0.5

@@ -19,9 +19,9 @@ from tqdm import tqdm
 
 from orchestration import settings
 
-from .check import check_source, format_check
 from .crawler import CrawlReport, crawl_source
 from .registry import REGISTRY_PATH, Limits, RegistryError, Source, load_registry
+from .source_check import check_source, format_check
 from .titles import DEFAULT_TITLE_EXCLUDE, DEFAULT_TITLE_INCLUDE
 
 __all__ = ["scrape"]

@@ -1,7 +1,7 @@
 """The generated PDFs' font, paragraph styles and the words that differ between budget kinds.
 
 reportlab's built-in CID font ``STSong-Light`` renders Chinese with no font file, and pdfplumber
-reads it back as Unicode. Shared by the tables (``bench.render``) and the text pages (``bench.prose``).
+reads it back as Unicode. Shared by the tables (``bench.disclosure_pdf``) and the text pages (``bench.prose``).
 """
 
 from __future__ import annotations

@@ -18,8 +18,8 @@ from reportlab.platypus import PageBreak, Paragraph, SimpleDocTemplate, Spacer, 
 
 from bench import catalogue as cat
 from bench.disclosure import WAN, Disclosure
+from bench.pdf_styles import CELL, FONT, HCELL, LEFT, RIGHT, TABLE_FONT_SIZE, TITLE, table_title
 from bench.prose import INCOME_STYLES, front_pages, narrative_pages, other_notes_pages, project_pages
-from bench.styles import CELL, FONT, HCELL, LEFT, RIGHT, TABLE_FONT_SIZE, TITLE, table_title
 
 __all__ = ["FONT", "render_pdf"]
 

@@ -11,8 +11,8 @@ link says 附件1 or 下载. One town shows its tables in the post itself.
 
 from __future__ import annotations
 
-from tests.scraping.cms_site import DEFAULT_STALL_SECONDS, TABLES_HTML, CmsSite
-from tests.scraping.portal_server import Portal, Response, corpus_pdf, fake_xlsx, tiny_pdf
+from bench.portals.cms_site import DEFAULT_STALL_SECONDS, TABLES_HTML, CmsSite
+from bench.portals.portal_server import Portal, Response, corpus_pdf, fake_xlsx, tiny_pdf
 
 __all__ = ["build_hanweb_portal"]
 

@@ -14,10 +14,12 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from orchestration.raw_folder import PARTIAL_DOWNLOAD_SUFFIX
+
 __all__ = ["PART_SUFFIX", "SCRAPED_DIR", "ContentStore", "StoredFile"]
 
 SCRAPED_DIR = "scraped"
-PART_SUFFIX = ".part"
+PART_SUFFIX = PARTIAL_DOWNLOAD_SUFFIX  # the raw folder's walk leaves these out
 SHA_RE = re.compile(r"^[0-9a-f]{64}$")
 EXT_RE = re.compile(r"^[a-z0-9]{1,8}$")
 

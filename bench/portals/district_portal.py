@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pikepdf
 
-from tests.scraping.portal_server import Portal, Response, corpus_pdf, fake_xls, tiny_pdf
+from bench.portals.portal_server import Portal, Response, corpus_pdf, fake_xls, tiny_pdf
 
 __all__ = [
     "TEST_LIMITS",

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 
-from tests.scraping.cms_site import DEFAULT_STALL_SECONDS, TABLES_HTML, CmsSite, stalling
-from tests.scraping.portal_server import Portal, Response, corpus_pdf, fake_xls, tiny_pdf
+from bench.portals.cms_site import DEFAULT_STALL_SECONDS, TABLES_HTML, CmsSite, stalling
+from bench.portals.portal_server import Portal, Response, corpus_pdf, fake_xls, tiny_pdf
 
 __all__ = ["build_json_portal"]
 

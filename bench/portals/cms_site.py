@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tests.scraping.portal_server import Portal, Response
+from bench.portals.portal_server import Portal, Response
 
 __all__ = ["CMS_TEST_LIMITS", "DEFAULT_STALL_SECONDS", "TABLES_HTML", "CmsSite", "stalling"]
 

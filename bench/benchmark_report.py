@@ -65,7 +65,7 @@ def _progress(entry: dict, run_dir: str | None) -> list[tuple[int, float]]:
     """The cold run's parse progress: from the results, or from its log (results of older runs)."""
     points = entry["cold"].get("parse_progress")
     if points is None and run_dir:
-        from bench.measure import parse_progress
+        from bench.run_measure import parse_progress
 
         log = Path(run_dir) / f"scale-{entry['documents']}" / "cold" / "stderr.txt"
         points = parse_progress(log.read_text(errors="replace")) if log.exists() else []
@@ -106,7 +106,7 @@ def _ratio(rows: list[dict]) -> float:
 
 def verdicts(res: dict[str, Any]) -> list[tuple[str, str, str, str]]:
     """(target, measured, goal, verdict) rows, for the parts of the suite that ran."""
-    from bench.benchmark import TARGETS
+    from bench.targets import TARGETS
 
     rows = []
     if res.get("parse_speed"):
@@ -224,7 +224,7 @@ def _steps(run: dict) -> str:
 
 
 def render(res: dict[str, Any]) -> str:
-    from bench.benchmark import BI_QUERY
+    from bench.targets import BI_QUERY
 
     m = res["machine"]
     libs = ", ".join(f"{k} {v}" for k, v in m["libraries"].items())
@@ -276,8 +276,10 @@ def render(res: dict[str, Any]) -> str:
             "",
             "| file | pages | bare pages/s | reader pages/s | reader ÷ bare | cells | problems |",
             "|---|---:|---:|---:|---:|---:|---:|",
-            f"| {ocr['file']} (scan) | {ocr['pages']} | {ocr['bare_pages_per_s']:.3f} | "
-            f"{ocr['reader_pages_per_s']:.3f} | {ocr['ratio']:.2f} | {ocr['cells']} | {ocr['problems']} |",
+            (
+                f"| {ocr['file']} (scan) | {ocr['pages']} | {ocr['bare_pages_per_s']:.3f} | "
+                f"{ocr['reader_pages_per_s']:.3f} | {ocr['ratio']:.2f} | {ocr['cells']} | {ocr['problems']} |"
+            ),
         ]
     out += [
         "",
@@ -389,7 +391,7 @@ def render(res: dict[str, Any]) -> str:
 
 def _layouts(section: dict[str, Any]) -> list[str]:
     """The layout harness (bench/layouts): renders, and pass/fail per axis value."""
-    from bench.layouts.report import render_table
+    from bench.layouts.matrix_report import render_table
 
     counts = {(axis, value): (p, f) for axis, value, p, f in section["per_axis_value"]}
     failed = section["renders"] - section["passed"]

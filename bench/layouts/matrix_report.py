@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bench.layouts.check import Outcome
+from bench.layouts.render_check import Outcome
 from bench.layouts.styles import AXES
 
 __all__ = ["outcomes_json", "render_report", "render_table"]

@@ -1,4 +1,4 @@
-"""Reading one performance-target grid (绩效目标表 / 绩效目标申报表) from its rows.
+"""Reading one performance-target grid (绩效目标表 / 绩效目标申报表) from its rows: a ``TargetGrid``.
 
 A grid is a list of rows of cell strings, whichever way they were read (pdfplumber
 ``extract_tables``, markdown pipes, tab-separated text). The publishers' grids are
@@ -8,7 +8,7 @@ by column: a cell naming a first-level indicator (产出指标 …) is 一级, a
 ``…指标`` cell is 二级, and of the remaining cells the first is 三级 and the second the
 target value. Blank 一级/二级 cells repeat the row above.
 
-The grid's amounts (``Grid.amounts``, role and printed string) are read by label, each
+The grid's amounts (``TargetGrid.amounts``, role and printed string) are read by label, each
 value from the cell right of its label (a label's unit fragment such as ``算(元)`` may
 sit between): the year's amount (``annual``: 年度资金申请总额 / 年度资金总额 / 项目当年预算)
 and its sources (``annual_fiscal`` 当年财政拨款, ``annual_carryover`` 上年结转资金,
@@ -27,7 +27,7 @@ from decimal import Decimal
 from .model import Indicator
 from .running_text import parse_number, wan_to_yuan
 
-__all__ = ["LEVEL1_NAMES", "Grid", "GridAmount", "GridRow", "clean_cell", "read_grid"]
+__all__ = ["LEVEL1_NAMES", "GridAmount", "TargetGrid", "TargetGridRow", "clean_cell", "read_grid"]
 
 LEVEL1_NAMES = frozenset(
     {"产出指标", "效益指标", "满意度指标", "成本指标", "产出目标", "效果目标", "满意度目标"}
@@ -72,7 +72,7 @@ _COMPONENT_LABEL = re.compile(r"构成|投入资")
 
 
 @dataclass
-class GridRow:
+class TargetGridRow:
     cells: list[str]
     page: int | None
     line: int | None
@@ -88,8 +88,8 @@ class GridAmount:
 
 
 @dataclass
-class Grid:
-    rows: list[GridRow] = field(default_factory=list)
+class TargetGrid:
+    rows: list[TargetGridRow] = field(default_factory=list)
     unit_line: str | None = None  # "元" | "万元" from a 单位 line printed above the grid
 
     # filled by read_grid
@@ -124,7 +124,7 @@ def clean_cell(cell: str | None) -> str:
     return (cell or "").replace("\n", "").strip()
 
 
-def read_grid(grid: Grid) -> Grid:
+def read_grid(grid: TargetGrid) -> TargetGrid:
     """Fill a grid's fields and indicators from its rows."""
     header_at = next(
         (i for i, r in enumerate(grid.rows) if any("一级指标" in c or c == "分解目标内容" for c in r.cells)),
@@ -140,7 +140,7 @@ def read_grid(grid: Grid) -> Grid:
     return grid
 
 
-def _read_fields(grid: Grid, cells: list[str]) -> None:
+def _read_fields(grid: TargetGrid, cells: list[str]) -> None:
     for i, cell in enumerate(cells):
         label = cell.replace(" ", "")
         m = _UNIT_IN_LABEL.search(label)
@@ -165,7 +165,7 @@ def _read_fields(grid: Grid, cells: list[str]) -> None:
             grid.annual_printed = _next_value(cells, i, numeric=True)
 
 
-def _read_amounts(rows: list[GridRow]) -> list[GridAmount]:
+def _read_amounts(rows: list[TargetGridRow]) -> list[GridAmount]:
     """The funding amounts and sub-projects printed in the grid's field rows (module docstring)."""
     found: list[GridAmount] = []
     sides = _side_columns(rows)
@@ -195,7 +195,7 @@ def _read_amounts(rows: list[GridRow]) -> list[GridAmount]:
     return found
 
 
-def _side_columns(rows: list[GridRow]) -> dict[str, int]:
+def _side_columns(rows: list[TargetGridRow]) -> dict[str, int]:
     """The column of the year's amount label and of the total's, where printed."""
     sides: dict[str, int] = {}
     for row in rows:
@@ -224,7 +224,7 @@ def _value_right_of(cells: list[str], i: int) -> str | None:
     return None
 
 
-def _component(row: GridRow, keys: list[str]) -> GridAmount | None:
+def _component(row: TargetGridRow, keys: list[str]) -> GridAmount | None:
     """A sub-project row: its name cells and its amount (the last number); None ends the block."""
     numbers = [c for c in row.cells if c.strip() and parse_number(c.strip()) is not None]
     if not numbers:
@@ -247,7 +247,7 @@ def _next_value(cells: list[str], i: int, numeric: bool = False) -> str | None:
     return None
 
 
-def _read_indicators(header: GridRow, rows: list[GridRow]) -> list[Indicator]:
+def _read_indicators(header: TargetGridRow, rows: list[TargetGridRow]) -> list[Indicator]:
     head = [c.replace(" ", "") for c in header.cells]
     fused = any("三级指标" in c and "指标值" in c for c in head)
     has_value_column = fused or any(("指标值" in c or "目标值" in c) for c in head)
