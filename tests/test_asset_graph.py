@@ -65,8 +65,9 @@ def test_lineage_reads_raw_landing_staging_marts_quality():
 
 def test_every_asset_check_says_what_it_checks():
     """dbt tests take their description from the yml (or their kwargs); GE suites and identities their own."""
-    from orchestration.definitions import defs
+    from orchestration.definitions import build_definitions
 
+    defs = build_definitions()
     specs = {
         spec.key.to_user_string(): spec.description
         for definition in [*defs.assets, *defs.asset_checks]

@@ -78,9 +78,9 @@ def _lost_row(rows: dict) -> None:
 
 def _inject(monkeypatch: pytest.MonkeyPatch, defects: dict) -> None:
     """Damage the real parse of some documents on its way from the workers to the warehouse."""
-    from orchestration.defs import parse
+    from orchestration import raw_to_landing
 
-    real_parse_many = parse.parse_many
+    real_parse_many = raw_to_landing.parse_many
 
     def parse_many_with_defects(root, files, workers=None, on_done=None):
         def damaged(sha: str, rows: dict) -> None:
@@ -90,7 +90,7 @@ def _inject(monkeypatch: pytest.MonkeyPatch, defects: dict) -> None:
 
         return real_parse_many(root, files, workers, on_done=damaged)
 
-    monkeypatch.setattr(parse, "parse_many", parse_many_with_defects)
+    monkeypatch.setattr(raw_to_landing, "parse_many", parse_many_with_defects)
 
 
 def _budget_run(monkeypatch, raw: Path, warehouse: Path, dagster_home: Path, *args: str):
