@@ -1,155 +1,99 @@
 """The house rules a newcomer relies on, checked on the real source tree.
 
-- Dependencies point one way: tests → bench → orchestration. The product never imports
-  ``bench`` or ``tests``; ``bench`` never imports ``tests``; no module takes part in an
-  import cycle (imports inside functions count: they are dependencies too).
-- Only the Dagster wiring (``orchestration/defs/``, ``definitions.py``, the CLI and the
-  in-process runner ``pipeline.py``) imports Dagster: every other module is a plain library,
-  imported here in a fresh interpreter that must end with no ``dagster`` module loaded.
+- Imports follow the contracts in ``pyproject.toml`` (``[tool.importlinter]``), which
+  ``lint-imports`` checks: dependencies point one way, tests → bench → orchestration (the product
+  never imports ``bench`` or ``tests``; ``bench`` never imports ``tests``); only the Dagster wiring
+  (``orchestration/defs/``, ``definitions.py``, the CLI and the in-process runner ``pipeline.py``)
+  imports Dagster, and no plain library imports the wiring; no cycle between the children of a
+  package. Imports inside functions count: they are dependencies too.
+- No module takes part in an import cycle, a package's ``__init__`` with its own modules included
+  (which the contract on siblings does not see): grimp's graph, the one ``lint-imports`` builds.
+- Every plain library is imported here in a fresh interpreter that must end with no ``dagster``
+  module loaded (what really loads, beyond what the source says).
 - Rooms stay small: no module over 500 lines, no function over 80 lines under ``orchestration/``.
 """
 
 from __future__ import annotations
 
 import ast
+import functools
 import json
+import os
 import subprocess
 import sys
+import sysconfig
 from pathlib import Path
 
+import grimp
+import pytest
+from importlinter import api
+
 ROOT = Path(__file__).resolve().parents[1]
-PACKAGES = ("orchestration", "bench", "tests")
-# May import Dagster: the definitions, the CLI and the in-process runner.
-DAGSTER_WIRING = (
-    "orchestration.defs",
-    "orchestration.definitions",
-    "orchestration.cli",
-    "orchestration.pipeline",
-)
 MAX_MODULE_LINES = 500
 MAX_FUNCTION_LINES = 80
 # Files of the per-document gate's room, being rewritten on their own branch (issue 17 leaves them be).
 SIZE_EXEMPT: dict[str, str] = {}
 
 
-def module_name(path: Path) -> str:
-    parts = list(path.relative_to(ROOT).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
+@functools.cache
+def contracts() -> dict:
+    return api.read_configuration(str(ROOT / "pyproject.toml"))
 
 
-def project_modules() -> dict[str, Path]:
-    return {
-        module_name(path): path
-        for package in PACKAGES
-        for path in sorted((ROOT / package).rglob("*.py"))
-        if "out" not in path.relative_to(ROOT / package).parts[:1]
-    }
+@functools.cache
+def import_graph() -> grimp.ImportGraph:
+    """The project's modules and the imports between them (outside packages left out)."""
+    return grimp.build_graph(*contracts()["session_options"]["root_packages"], cache_dir=None)
 
 
-def imported_modules(name: str, path: Path, known: set[str]) -> set[str]:
-    """The project modules ``name`` imports anywhere in its body (``from x import y`` counts
-    ``x.y`` when that is a module, else ``x``)."""
-    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-        if isinstance(node, ast.Import):
-            targets = [alias.name for alias in node.names]
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")[: len(package.split(".")) - (node.level - 1)]
-                base = ".".join([*anchor, base] if base else anchor)
-            targets = [
-                f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base for alias in node.names
-            ]
-        else:
-            continue
-        for target in targets:
-            while target and target not in known:
-                target = target.rpartition(".")[0]
-            if target and target != name:
-                found.add(target)
-    return found
+def dagster_wiring() -> list[str]:
+    """The modules that may import Dagster: the ones the contract protects from plain libraries."""
+    (wiring,) = [c for c in contracts()["contracts_options"] if c.get("id") == "wiring-on-top"]
+    return wiring["protected_modules"]
 
 
-def import_graph() -> dict[str, set[str]]:
-    modules = project_modules()
-    known = set(modules)
-    return {name: imported_modules(name, path, known) for name, path in modules.items()}
-
-
-def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components of more than one module (Tarjan's algorithm)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on_stack: set[str] = set()
-    found: list[list[str]] = []
-
-    def visit(node: str) -> None:
-        index[node] = low[node] = len(index)
-        stack.append(node)
-        on_stack.add(node)
-        for nxt in sorted(graph.get(node, ())):
-            if nxt not in index:
-                visit(nxt)
-                low[node] = min(low[node], low[nxt])
-            elif nxt in on_stack:
-                low[node] = min(low[node], index[nxt])
-        if low[node] == index[node]:
-            component = []
-            while True:
-                member = stack.pop()
-                on_stack.discard(member)
-                component.append(member)
-                if member == node:
-                    break
-            if len(component) > 1:
-                found.append(sorted(component))
-
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 10_000))
-    for node in sorted(graph):
-        if node not in index:
-            visit(node)
-    return found
-
-
-def edges_into(graph: dict[str, set[str]], source: str, target: str) -> list[str]:
-    return sorted(
-        f"{name} imports {dep}"
-        for name, deps in graph.items()
-        if name.split(".")[0] == source
-        for dep in deps
-        if dep.split(".")[0] == target
+def test_the_import_contracts_are_kept():
+    done = subprocess.run(
+        [Path(sysconfig.get_path("scripts")) / "lint-imports", "--no-cache", "--no-logo"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, "COLUMNS": "200"},
     )
+    if done.returncode:
+        pytest.fail(f"lint-imports: a contract is broken\n{done.stdout}{done.stderr}", pytrace=False)
 
 
-def test_the_product_never_imports_bench_or_tests():
-    graph = import_graph()
-    assert edges_into(graph, "orchestration", "bench") == []
-    assert edges_into(graph, "orchestration", "tests") == []
+def cycles(graph: grimp.ImportGraph) -> list[str]:
+    """Import cycles as ``a -> b -> … -> a``: for each import, the shortest way back, once per cycle."""
+    found: dict[frozenset[str], str] = {}
+    for importer in sorted(graph.modules):
+        for imported in sorted(graph.find_modules_directly_imported_by(importer)):
+            if back := graph.find_shortest_chain(importer=imported, imported=importer):
+                found.setdefault(frozenset(back), " -> ".join((importer, *back)))
+    return list(found.values())
 
 
-def test_bench_never_imports_tests():
-    assert edges_into(import_graph(), "bench", "tests") == []
+def test_no_module_takes_part_in_an_import_cycle():
+    found = cycles(import_graph())
+    assert not found, "import cycles:\n" + "\n".join(found)
 
 
-def test_no_import_cycles():
-    assert cycles(import_graph()) == []
-
-
-def test_the_cycle_finder_sees_a_cycle():
-    assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+def test_the_cycle_query_sees_a_package_in_a_cycle_with_its_own_module():
+    graph = grimp.ImportGraph()
+    for importer, imported in [("p", "p.a"), ("p.a", "p.b"), ("p.b", "p"), ("q", "p")]:
+        graph.add_import(importer=importer, imported=imported)
+    assert cycles(graph) == ["p -> p.a -> p.b -> p"]
 
 
 def plain_modules() -> list[str]:
+    wiring = dagster_wiring()
     return sorted(
         name
-        for name in project_modules()
-        if name.startswith("orchestration.")
-        and not any(name == wiring or name.startswith(wiring + ".") for wiring in DAGSTER_WIRING)
+        for name in import_graph().find_descendants("orchestration")
+        if not any(name == w or name.startswith(w + ".") for w in wiring)
     )
 
 
