@@ -13,7 +13,8 @@ from pathlib import Path
 import pytest
 
 from orchestration.parsing import parse_document
-from orchestration.quality.figures import figures_from_parse, half_unit
+from orchestration.parsing.units import half_unit
+from orchestration.quality.figures import figures_from_parse
 from orchestration.quality.identities import CHECKS, evaluate
 from orchestration.quality.report import REPORT_NAME
 from tests.conftest import CORPUS, query

@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from orchestration.parsing.units import UNIT_FACTORS
+
 __all__ = ["Document", "Figure", "Row", "Table", "load_document"]
 
-UNIT_FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
 # Columns in the order the template prints them; others keep their order of appearance, after these.
 COLUMN_ORDER = [
     "预算数", "合计", "基本支出", "人员经费", "公用经费", "项目支出", "财政拨款收入", "一般公共预算",

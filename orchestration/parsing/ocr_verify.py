@@ -9,7 +9,7 @@ A figure read by OCR is loaded only when the document's arithmetic confirms it. 
 - table 9: 合计 = 因公出国(境) + 公务接待 + 公务用车 (小计, or 购置 + 运行), 小计 = 购置 + 运行.
 
 Each comparison allows the rounding of its printed figures (half the last printed digit of each,
-``quality.figures.half_unit``). A figure is *verified* when it takes part in an identity that holds,
+``units.half_unit``). A figure is *verified* when it takes part in an identity that holds,
 or when another table of the document prints the same amount, or the narrative states it (to 0.01
 万元): two independent reads agree. Every
 identity that fails and every figure left unverified becomes a ``Problem(check="ocr_unverified")``,
@@ -26,6 +26,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .model import Cell, ParsedDocument, Problem
+from .units import half_unit
 
 __all__ = ["confirmed_narrative", "verify_ocr"]
 
@@ -40,8 +41,6 @@ Row = dict[str, Cell]
 
 
 def _half_unit(cell: Cell) -> Decimal:
-    from orchestration.quality.figures import half_unit
-
     return half_unit(cell.printed, cell.unit)
 
 

@@ -21,23 +21,20 @@ from dataclasses import asdict, dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
-from orchestration.parsing.units import UNIT_FACTORS
+from orchestration.parsing.units import half_unit
 from orchestration.warehouse import documents_in
 
 __all__ = [
-    "UNIT_FACTORS",
     "DocumentFigures",
     "Figure",
     "ProjectFigures",
     "TableMeta",
     "column_meaning",
     "figures_from_parse",
-    "half_unit",
     "load_documents",
     "rows_of",
 ]
 
-_NOT_DIGITS = re.compile(r"[^\d.\-]")
 # Leaf column headers by meaning, longest first where one ends another (事业单位经营收入 / 收入).
 COLUMN_MEANINGS = tuple(
     sorted(
@@ -87,15 +84,6 @@ def column_meaning(label: str | None) -> str:
         if leaf.endswith(meaning) and meaning not in ("预算数",):
             return meaning
     return leaf
-
-
-def half_unit(printed: str | None, unit: str | None) -> Decimal:
-    """Half of the last printed digit, in yuan (in points for a rate): the most rounding can hide."""
-    text = _NOT_DIGITS.sub("", printed or "")
-    if not any(ch.isdigit() for ch in text):
-        return Decimal(0)
-    decimals = len(text.split(".", 1)[1]) if "." in text else 0
-    return (Decimal(1).scaleb(-decimals) / 2) * UNIT_FACTORS.get(unit or "元", Decimal(1))
 
 
 @dataclass(frozen=True)
