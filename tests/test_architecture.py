@@ -117,9 +117,10 @@ def test_plain_libraries_load_no_dagster():
 
 def test_importing_the_code_location_runs_nothing():
     """``orchestration.definitions`` loads lazily: importing it builds no Definitions (so no dbt
-    parse), edits no PATH and leaves Arrow's allocator alone."""
+    parse), edits no PATH, leaves Arrow's allocator alone and starts no thread (so the scale-out
+    runner may preload it in a forkserver, bench/scale_out.py)."""
     program = (
-        "import os, sys, json\n"
+        "import os, sys, json, threading\n"
         "before = dict(os.environ)\n"
         "import pyarrow as pa\n"
         "pool = pa.default_memory_pool().backend_name\n"
@@ -127,7 +128,8 @@ def test_importing_the_code_location_runs_nothing():
         "changed = sorted(k for k in set(before) | set(os.environ) if before.get(k) != os.environ.get(k))\n"
         "print(json.dumps({'environment_changed': changed,\n"
         "                  'pool_switched': pa.default_memory_pool().backend_name != pool,\n"
-        "                  'built': type(orchestration.definitions.defs).__name__ == 'Definitions'}))\n"
+        "                  'built': type(orchestration.definitions.defs).__name__ == 'Definitions',\n"
+        "                  'threads': threading.active_count()}))\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", program], cwd=ROOT, capture_output=True, text=True, check=True, timeout=300
@@ -136,6 +138,7 @@ def test_importing_the_code_location_runs_nothing():
         "environment_changed": [],
         "pool_switched": False,
         "built": False,
+        "threads": 1,
     }
 
 
