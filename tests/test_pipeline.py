@@ -6,8 +6,9 @@ import shutil
 from decimal import Decimal
 
 import duckdb
+import pytest
 
-from tests.conftest import EMBEDDED_RAW, query
+from tests.conftest import EMBEDDED_RAW, REPO, query
 from tests.warehouse_builds import run_pipeline
 
 LIANTANG = "上海市青浦区练塘镇城市运行管理中心"
@@ -160,3 +161,27 @@ def test_old_dbt_invocation_folders_are_pruned(tmp_path):
         *(f"budget_dbt_models-{i:07d}-abcdef0" for i in range(4, 14)),
         "manifest.json",
     ]
+
+
+def test_dbt_commands_read_the_installed_dbt_version_instead_of_running_dbt_version(monkeypatch, tmp_path):
+    """dagster-dbt runs ``dbt --version`` before every dbt command (about 7 s: all of dbt imported and
+    PyPI asked for the latest release); for the dbt beside this Python, ours reads dbt-core's metadata."""
+    from importlib.metadata import version
+
+    import dagster_dbt.core.resource as dagster_dbt_resource
+    from packaging.version import Version
+
+    from orchestration.defs.project import BudgetDbtCliResource, dbt_cli
+
+    def no_subprocess(command, *args, **kwargs):
+        raise AssertionError(f"ran {command}")
+
+    monkeypatch.setattr(dagster_dbt_resource, "check_output", no_subprocess)
+    assert dbt_cli()._cli_version == Version(version("dbt-core"))
+    # another dbt (not beside this Python) is asked, as dagster-dbt does
+    other_dbt = tmp_path / "dbt"
+    other_dbt.write_text("#!/bin/sh\n")
+    other_dbt.chmod(0o755)
+    elsewhere = BudgetDbtCliResource(project_dir=str(REPO / "dbt_project"), dbt_executable=str(other_dbt))
+    with pytest.raises(AssertionError, match=str(other_dbt)):
+        elsewhere._cli_version  # noqa: B018 — the property runs the command

@@ -10,13 +10,15 @@ from __future__ import annotations
 import functools
 import shutil
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 from dagster_dbt import DbtCliResource, DbtProject
+from packaging.version import Version
 
 from orchestration.settings import PROJECT_ROOT
 
-__all__ = ["DBT_PROJECT_DIR", "dbt_cli", "dbt_executable", "dbt_project", "ensure_dbt_manifest"]
+__all__ = ["DBT_PROJECT_DIR", "BudgetDbtCliResource", "dbt_cli", "dbt_executable", "dbt_project", "ensure_dbt_manifest"]
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # What the manifest is parsed from (besides dbt_project.yml).
@@ -35,8 +37,24 @@ def _project() -> DbtProject:
     return DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
 
 
+class BudgetDbtCliResource(DbtCliResource):
+    """dagster-dbt's dbt CLI resource, minus one ``dbt --version`` per command.
+
+    Before every dbt command dagster-dbt runs ``dbt --version`` to learn which dbt it calls: about 7 s
+    here, because that command imports all of dbt and asks PyPI for the latest release (a network call
+    a run should not make). When the ``dbt`` called is the one installed beside this Python, its version
+    is the installed dbt-core package's: read from the package metadata instead.
+    """
+
+    @functools.cached_property
+    def _cli_version(self) -> Version:
+        if Path(self.dbt_executable).parent.resolve() == Path(sys.executable).parent.resolve():
+            return Version(version("dbt-core"))
+        return super()._cli_version
+
+
 def dbt_cli() -> DbtCliResource:
-    return DbtCliResource(
+    return BudgetDbtCliResource(
         project_dir=_project(), profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable()
     )
 
