@@ -28,6 +28,13 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Long-running tests (main-job runs, OCR) start first, the others keep their order: under
+    pytest-xdist the many short tests then fill both workers around the long ones, instead of a run of
+    minutes finishing alone at the end of the suite."""
+    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+
+
 def corpus_files() -> list[Path]:
     """The 21 corpus files: 4 texts, 4 rebuilt PDFs, 5 real PDFs, 8 real city unit budgets (read from
     ../shared, never copied)."""

@@ -11,6 +11,8 @@ import pytest
 from tests.conftest import EMBEDDED_RAW, REPO, query
 from tests.warehouse_builds import run_pipeline
 
+pytestmark = pytest.mark.long_running
+
 LIANTANG = "上海市青浦区练塘镇城市运行管理中心"
 ANTING = "上海市嘉定区安亭镇城市运行管理中心"
 

@@ -23,10 +23,13 @@ import time
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from tests.conftest import EMBEDDED_RAW, marts, without
 from tests.fuzz.bad_files import EXPECTED_REASONS, write_bad_files
 from tests.warehouse_builds import run_pipeline
+
+pytestmark = pytest.mark.long_running
 
 REPO = Path(__file__).resolve().parent.parent
 STEP_TIMEOUT_SECONDS = 900  # one `budget run` on a loaded 2-core machine

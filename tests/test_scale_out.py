@@ -6,9 +6,12 @@ from __future__ import annotations
 import shutil
 
 import dagster as dg
+import pytest
 
 from bench.scale_out import run_multiprocess
 from tests.conftest import EMBEDDED_RAW, marts, without
+
+pytestmark = pytest.mark.long_running
 
 # when each run wrote its rows: the only columns of the marts that differ between two runs
 RUN_TIME_COLUMNS = {"parsed_at", "fetched_at", "version_at"}
