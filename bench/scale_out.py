@@ -9,9 +9,10 @@ in its own process, run and event storage in a real instance instead of an in-me
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import dagster as dg
@@ -64,6 +65,10 @@ def run_multiprocess(
         DAGSTER_HOME=str(dagster_home.resolve()),
     )
     executor: dict = {"max_concurrent": max_concurrent}
+    if preload is not None and forkserver_started():
+        # steps forked from a server started earlier in this process (the parser's workers use one)
+        # would inherit its environment and imports of then, not the BUDGET_* variables set above
+        preload = None
     if preload is not None:
         executor["start_method"] = {"forkserver": {"preload_modules": preload}}
     with dg.DagsterInstance.get() as instance:
@@ -79,6 +84,14 @@ def run_multiprocess(
         return MultiprocessOutcome(result.success and not failed, result.run_id, len(pids), failed)
 
 
+def forkserver_started() -> bool:
+    """Whether this process already started multiprocessing's forkserver (then its preload and its
+    environment are fixed); when that cannot be told, assume it did."""
+    from multiprocessing import forkserver
+
+    return getattr(forkserver._forkserver, "_forkserver_pid", 0) is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("raw_dir", type=Path)
@@ -88,11 +101,16 @@ def main() -> None:
     parser.add_argument(
         "--spawn", action="store_true", help="start each step in a fresh interpreter (no forkserver preload)"
     )
+    parser.add_argument("--json", action="store_true", help="print the outcome as one JSON line")
     args = parser.parse_args()
     preload = None if args.spawn else PRELOAD_MODULES
     started = time.monotonic()
-    print(run_multiprocess(args.raw_dir, args.warehouse, args.dagster_home, args.max_concurrent, preload))
-    print(f"{time.monotonic() - started:.1f} s")
+    outcome = run_multiprocess(args.raw_dir, args.warehouse, args.dagster_home, args.max_concurrent, preload)
+    if args.json:
+        print(json.dumps({**asdict(outcome), "seconds": round(time.monotonic() - started, 1)}))
+    else:
+        print(outcome)
+        print(f"{time.monotonic() - started:.1f} s")
 
 
 if __name__ == "__main__":
