@@ -28,11 +28,21 @@ def pytest_configure(config: pytest.Config) -> None:
         )
 
 
+# Session fixtures that run the main job once (tests/warehouse_builds.py): files using them go next.
+WAREHOUSE_FIXTURES = {"embedded_warehouse", "nine_pdf_warehouse", "kinds_warehouse"}
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Long-running tests (main-job runs, OCR) start first, the others keep their order: under
-    pytest-xdist the many short tests then fill both workers around the long ones, instead of a run of
-    minutes finishing alone at the end of the suite."""
-    items.sort(key=lambda item: item.get_closest_marker("long_running") is None)
+    """Long-running files (main-job runs, OCR) start first, then the files reading a shared warehouse
+    build, then the rest in their order: under pytest-xdist the many short tests fill both workers
+    around the long ones, instead of a run of minutes finishing alone at the end of the suite."""
+
+    def rank(item: pytest.Item) -> int:
+        if item.get_closest_marker("long_running"):
+            return 0
+        return 1 if WAREHOUSE_FIXTURES & set(getattr(item, "fixturenames", ())) else 2
+
+    items.sort(key=rank)
 
 
 def corpus_files() -> list[Path]:

@@ -11,8 +11,6 @@ from bench.disclosure import LAYOUTS, UNITS, to_wan
 from bench.generate import generate
 from orchestration.parsing import parse_document
 
-pytestmark = pytest.mark.xdist_group("generated_corpus")
-
 SEED = 7
 # Six documents: every layout in 元 and in 万元.
 N_DOCS = len(LAYOUTS) * len(UNITS)

@@ -12,8 +12,6 @@ from bench.unit_budget import UnitSpec, draw_department_with_units, misprint_cla
 from orchestration.parsing import parse_document
 from tests.test_bench_generator import _grand_totals
 
-pytestmark = pytest.mark.xdist_group("unit_budget_family")
-
 JUSTICE = "上海市普陀区司法局"
 NOTARY = "上海市普陀区公证处"
 OWN_OFFICE = "上海市普陀区司法局本级"

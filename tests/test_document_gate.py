@@ -26,7 +26,7 @@ from orchestration.cli import main as budget
 from tests.conftest import CORPUS, query
 from tests.marts_conftest import build_nine_pdf_warehouse
 
-pytestmark = [pytest.mark.long_running, pytest.mark.xdist_group("gate_runs")]
+pytestmark = pytest.mark.long_running
 
 CITY_VETERANS = CORPUS / "city" / "city_veterans_service_2026.pdf"
 LIANTANG_PDF = "pdf/qingpu_liantang_2024.pdf"

@@ -24,7 +24,7 @@ from orchestration.parsing.ocr_verify import verify_ocr
 from ..conftest import CORPUS
 from .conftest import golden_cells, parsed_cells
 
-pytestmark = [pytest.mark.long_running, pytest.mark.xdist_group("ocr_scan")]
+pytestmark = pytest.mark.long_running
 
 SCANNED = "pdf__qingpu_liantang_2024"
 

@@ -16,7 +16,7 @@ from bench.formats import GOLDEN_DIR, draw_style, load_document, write
 from tests.conftest import EMBEDDED_RAW, query
 from tests.warehouse_builds import run_pipeline
 
-pytestmark = [pytest.mark.long_running, pytest.mark.xdist_group("formats_pipeline")]
+pytestmark = pytest.mark.long_running
 
 
 @pytest.fixture(scope="module")
