@@ -18,7 +18,14 @@ from packaging.version import Version
 
 from orchestration.settings import PROJECT_ROOT
 
-__all__ = ["DBT_PROJECT_DIR", "BudgetDbtCliResource", "dbt_cli", "dbt_executable", "dbt_project", "ensure_dbt_manifest"]
+__all__ = [
+    "DBT_PROJECT_DIR",
+    "BudgetDbtCliResource",
+    "dbt_cli",
+    "dbt_executable",
+    "dbt_project",
+    "ensure_dbt_manifest",
+]
 
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
 # What the manifest is parsed from (besides dbt_project.yml).
