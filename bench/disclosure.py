@@ -15,6 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from bench import catalogue as cat
+from orchestration.parsing.units import UNIT_FACTORS
 
 __all__ = ["LAYOUTS", "UNITS", "Disclosure", "EconomicItem", "FunctionalItem", "draw", "to_wan"]
 
@@ -24,7 +25,7 @@ __all__ = ["LAYOUTS", "UNITS", "Disclosure", "EconomicItem", "FunctionalItem", "
 #   fused      类/款 columns, 项 digits fused with the name ("20 执法办案"), 合计 last (zhuanqiao)
 LAYOUTS = ("repeat", "child_only", "fused")
 UNITS = ("元", "万元")
-WAN = Decimal(10000)
+WAN = UNIT_FACTORS["万元"]
 CENT = Decimal("0.01")
 # A department's total budget, log-uniform between these (yuan).
 TOTAL_RANGE = (3_000_000, 300_000_000)

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field, fields, replace
-from decimal import Decimal
 
 from bench.formats.golden_document import Document, Figure, Row, Table
+from orchestration.parsing.units import UNIT_FACTORS
 
 __all__ = ["OutCell", "Sheet", "Style", "TableBlock", "draw_style", "lay_out"]
 
@@ -25,7 +25,7 @@ SHEET_LAYOUTS = ("stacked", "per_table")
 SPARE_COLUMNS = {2: "事业单位经营收入", 3: "上缴上级支出", 5: "对附属单位补助支出", 8: "其他"}
 ORDINALS = "一二三四五六七八九十"
 T9_VEHICLE = ("小计", "购置费", "运行费")
-WAN = Decimal(10000)
+WAN = UNIT_FACTORS["万元"]
 
 
 @dataclass

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from orchestration.parsing.units import UNIT_FACTORS
+
 __all__ = ["FACTORS", "NumberFormat", "document_scale"]
 
-FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
+FACTORS = UNIT_FACTORS  # the parser's: one definition of the units
 # Printed digits after the point, per number style.
 DECIMALS = {
     "comma2": 2,

@@ -26,7 +26,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from .model import Cell, ParsedDocument, Problem
-from .units import half_unit
+from .units import UNIT_FACTORS, half_unit
 
 __all__ = ["confirmed_narrative", "verify_ocr"]
 
@@ -34,7 +34,7 @@ CHECK = "ocr_unverified"
 CODED_TABLES = (2, 3, 5, 6, 7, 8)
 TOTAL_NAMES = ("合计", "总计")
 TOTAL_COLUMNS = ("合计",)
-WAN = Decimal(10000)
+WAN = UNIT_FACTORS["万元"]
 CENTS = Decimal("0.01")
 MAX_PROBLEMS = 50  # enough to say what failed; a badly read scan would list hundreds
 Row = dict[str, Cell]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from .source import Source
+from .units import UNIT_FACTORS
 
 __all__ = [
     "LIST_MARK",
@@ -31,7 +32,7 @@ __all__ = [
 # A printed number: ``1,772.21``, ``5715. 29`` and ``5, 370. 00`` (OCR spaces), ``0.036``.
 NUMBER_PATTERN = r"\d{1,3}(?:[,，]\s?\d{3})+(?:\s?\.\s?\d+)?|\d+(?:\s?\.\s?\d+)?"
 _NOISE = re.compile(r"[\s,，]")
-YUAN_PER_WAN = Decimal(10000)
+YUAN_PER_WAN = UNIT_FACTORS["万元"]
 # Characters that end a label: the words naming a figure stop at the previous clause.
 LABEL_BOUNDARY = set("，,；;。：:、\n")
 # How far back (characters) a label may reach when a boundary is missing.

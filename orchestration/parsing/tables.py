@@ -33,7 +33,7 @@ REQUIRED_TABLES = (1, 2, 3, 5, 8)
 # Tables in the document's main unit (table 9, 三公, is often in 万元 when the rest is 元).
 MAIN_UNIT_TABLES = {1, 2, 3, 4, 5, 6, 7, 8}
 # Narrative figures are 万元 with two decimals: a table total agrees if it rounds to them.
-WAN = Decimal(10000)
+WAN = UNIT_FACTORS["万元"]
 _NARRATIVE_TOTAL_RES = {
     "income_total": re.compile(r"收入(?:预算)?(?:总额)?(?:为)?\s*([0-9][0-9,，.\s]*?)\s*万元"),
     "expense_total": re.compile(r"支出(?:预算)?(?:总额)?(?:为)?\s*([0-9][0-9,，.\s]*?)\s*万元"),

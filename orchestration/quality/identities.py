@@ -2,7 +2,7 @@
 
 Plain module (no Dagster import); the one engine of the publisher identities: the pipeline's
 ``landing.check_results``, the dbt warn tests on ``fact_check_result`` and the parser tests' oracle
-(``tests/parsing/identities.py``) all read what ``evaluate`` yields.
+(``tests/parsing/broken_identities.py``) all read what ``evaluate`` yields.
 
 Every comparison yields a ``CheckResult`` whose outcome is ``pass``, ``fail``, ``not_applicable``
 or ``insufficient_data``; a check that finds nothing to compare in a document still yields one row

@@ -46,7 +46,7 @@ EQUAL_TO_TABLE5_BASIC = (8,)
 PART_OF_TABLE3 = (4, 5, 6, 7)
 # Two totals within this fraction of a factor 10,000 apart were read in different units.
 SCALE_TOLERANCE = Decimal("0.01")
-SCALE_FACTOR = Decimal(10000)
+SCALE_FACTOR = UNIT_FACTORS["万元"]
 # Columns that name a failing row in check metadata and in the gate's reasons: the document first.
 INDEX_COLUMNS = {
     "landing_cells": [

@@ -15,10 +15,10 @@ import pytest
 
 from orchestration.parsing.model import Cell
 
+from .broken_identities import check_identities
 from .conftest import CITY_DOCS, CITY_FILES, corpus_path
 from .draft_golden import draft_document
 from .goldens import HAND_VERIFIED_SUBDIRS, golden_path, is_hand_verified, load
-from .identities import check_identities
 
 
 def _table_pages(golden: dict) -> range:

@@ -8,10 +8,10 @@ from dataclasses import asdict
 
 import pytest
 
+from .broken_identities import check_identities
 from .conftest import CORPUS_FILES, EMBEDDED_DOCS, TABLE_GOLDEN_FILES, extracted_with_text
 from .golden_diff import classify, report
 from .goldens import cell_dict, load
-from .identities import check_identities
 
 IDS = [f"{s}/{d}" for s, d in CORPUS_FILES]
 GOLDEN_IDS = [f"{s}/{d}" for s, d in TABLE_GOLDEN_FILES]
