@@ -8,8 +8,6 @@ One WARN asset check per identity, on ``fact_check_result``, says in the run whi
 it: it reads the file selected for each disclosure only, so a finding counts once, not once per file.
 """
 
-from collections import Counter
-
 import dagster as dg
 
 from orchestration.defs.keys import landing_key
@@ -87,28 +85,14 @@ def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
 )
 def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """One WARN result per identity: failed when some disclosure's printed figures break it."""
-    selected_only = "where is_selected"  # the file chosen for each disclosure: a finding once, not per file
+    from orchestration.quality.report import CheckFindings, findings_per_check
+
     with warehouse.connect(read_only=True) as con:
-        counts: dict[str, Counter] = {}
-        for name, outcome, n in con.execute(
-            f"select check_name, outcome, count(*) from marts.fact_check_result {selected_only} group by 1, 2"
-        ).fetchall():
-            counts.setdefault(name, Counter())[outcome] = n
-        # only the fails reach Python: counts come from SQL, however large the warehouse
-        failures = con.execute(
-            f"""
-            select check_name, source_file, table_no, subject, column_label,
-                   cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar),
-                   cast(difference_yuan as varchar), coalesce(page_list, line_list)
-            from marts.fact_check_result {selected_only} and outcome = 'fail'
-            order by source_file, result_seq
-            """
-        ).fetchall()
+        found = findings_per_check(con)  # the file chosen for each disclosure: a finding once, not per file
     selected = {key.name for key in context.selected_asset_check_keys}
     for check in (c for c in CHECKS if c.name in selected):
-        outcomes = counts.get(check.name, Counter())
-        failed = [r[1:] for r in failures if r[0] == check.name]
-        documents = sorted({r[0] for r in failed})
+        findings = found.get(check.name, CheckFindings())
+        outcomes, failed, documents = findings.outcomes, findings.failed, findings.documents
         yield dg.AssetCheckResult(
             asset_key=FACT_CHECK_RESULT_KEY,
             check_name=check.name,
@@ -155,7 +139,7 @@ def quality_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     path = warehouse.file.parent / REPORT_NAME
     with warehouse.connect(read_only=True) as con:
         data = write_report(con, path)
-    findings = sum(d.counts["fail"] for d in data.documents)
+    findings = data.total_fails
     context.log.info(
         f"quality report written to {path}: {findings} findings, {len(data.quarantine)} quarantined"
     )
