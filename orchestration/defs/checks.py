@@ -20,7 +20,7 @@ import dagster as dg
 from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.gate import BATCH_DOCUMENTS, GATE_CHECK, SYSTEMIC_CHECK
-from orchestration.warehouse import documents_in, warehouse_lock
+from orchestration.warehouse import documents_in
 
 HELD_BACK_KEY = landing_key("held_back")
 # Held-back documents listed one by one in the metadata of the gate's check.
@@ -175,15 +175,11 @@ def _systemic_result(outcome) -> dg.AssetCheckResult:
     ],
 )
 def held_back(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    from orchestration.quality.gate import evaluate_gate, held_back_files, summarise, write_held_back
+    from orchestration.quality.gate import landing_to_held_back, summarise
     from orchestration.quality.gx_runner import context_load_seconds
 
-    started = time.perf_counter()
-    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect() as con:
-        before = held_back_files(con)
-        outcome = evaluate_gate(con)
-        write_held_back(con, outcome)
-    released = outcome.released(before)
+    run = landing_to_held_back(warehouse.file, warehouse.connect, log=context.log.info)
+    outcome, released = run.outcome, run.released
     for holds in outcome.held_back.values():
         context.log.warning(f"held back {holds[0].source_file}: " + "; ".join(h.message for h in holds))
     if released:
@@ -194,7 +190,7 @@ def held_back(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             "documents_held_back": len(outcome.held_back),
             "by_check": summarise(outcome.holds) or "none",
             "released": len(released),
-            "seconds": round(time.perf_counter() - started, 3),
+            "seconds": round(run.seconds, 3),
             "ge_context_load_seconds": round(context_load_seconds() or 0.0, 3),
         },
         check_results=[_gate_result(outcome, released), _systemic_result(outcome)],
