@@ -1,7 +1,9 @@
 """From the raw folder to the landing tables: scan, parse in parallel, load once.
 
-Plain module (no Dagster import). Workers parse documents in separate processes and
-return plain rows; only the calling process writes DuckDB, which allows one writer.
+Plain module (no Dagster import). The scan lists the raw folder into ``landing.raw_files``
+(``raw_folder_to_manifest``, which the ``raw_documents`` asset calls). Workers parse documents in
+separate processes and return plain rows; only the calling process writes DuckDB, which allows
+one writer.
 """
 
 from __future__ import annotations
@@ -24,15 +26,25 @@ from typing import Any
 from orchestration.landing_rows import document_to_rows, quarantine_row
 from orchestration.parsing.source import FORMAT_OF_SUFFIX
 from orchestration.raw_folder import raw_entries
-from orchestration.warehouse import DOCUMENT_TABLES, PARSER_VERSION, ensure_landing, replace_rows
+from orchestration.warehouse import (
+    DOCUMENT_TABLES,
+    PARSER_VERSION,
+    Connect,
+    ensure_landing,
+    replace_rows,
+    warehouse_lock,
+)
 
 __all__ = [
     "RETRIED_REASONS",
     "RawFile",
+    "RawFolderMissing",
+    "RawListing",
     "load_parses",
     "parse_many",
     "parse_rows",
     "quarantine_row",
+    "raw_folder_to_manifest",
     "scan_raw",
     "up_to_date",
 ]
@@ -81,6 +93,69 @@ def scan_raw(root: Path) -> list[RawFile]:
         )
         for entry in raw_entries(root)
     ]
+
+
+class RawFolderMissing(FileNotFoundError):
+    """The raw folder does not exist (listing it would empty the manifest)."""
+
+
+@dataclass(frozen=True)
+class RawListing:
+    """The raw folder as ``landing.raw_files`` lists it after a scan, and what changed since the last."""
+
+    files: list[RawFile]  # every file of the folder, by path
+    new: int  # (sha256, path) pairs not listed before
+    gone: int  # (sha256, path) pairs listed before, no longer in the folder
+    changed: int  # paths listed before with other bytes: new and gone in the manifest, one file to a person
+    by_format: dict[str, int]  # files per format, in the order the formats first appear
+
+    @property
+    def distinct_sha256(self) -> int:
+        return len({f.sha256 for f in self.files})
+
+
+def raw_folder_to_manifest(
+    root: Path, warehouse_file: Path, connect: Connect, log: Callable[[str], None] | None = None
+) -> RawListing:
+    """Scan ``root`` into ``landing.raw_files`` under the warehouse lock (``log`` says when it waits).
+
+    Scanning the same folder twice changes nothing: a (sha256, path) already listed keeps its
+    first ``seen_at`` (its size, format and mtime are refreshed); files that left the folder leave
+    the manifest."""
+    if not root.is_dir():
+        raise RawFolderMissing(f"raw folder {root} does not exist (set BUDGET_RAW_DIR)")
+    files = scan_raw(root)
+    seen_at = datetime.now(UTC).replace(tzinfo=None)
+    with warehouse_lock(warehouse_file, log=log), connect() as con:
+        ensure_landing(con)
+        known = {
+            (sha, path) for sha, path in con.execute("select sha256, path from landing.raw_files").fetchall()
+        }
+        current = {(f.sha256, f.path) for f in files}
+        con.execute("begin")
+        if known - current:
+            con.executemany(
+                "delete from landing.raw_files where sha256 = ? and path = ?",
+                [list(k) for k in sorted(known - current)],
+            )
+        # a file seen before keeps its first seen_at; its size, format and mtime are refreshed
+        if files:
+            con.executemany(
+                "insert into landing.raw_files values (?, ?, ?, ?, ?, ?) on conflict (sha256, path) do update set "
+                "size_bytes = excluded.size_bytes, format = excluded.format, modified_at = excluded.modified_at",
+                [(f.sha256, f.path, f.size_bytes, f.format, f.modified_at, seen_at) for f in files],
+            )
+        con.execute("commit")
+    by_format: dict[str, int] = {}
+    for f in files:
+        by_format[f.format] = by_format.get(f.format, 0) + 1
+    return RawListing(
+        files=files,
+        new=len(current - known),
+        gone=len(known - current),
+        changed=len({path for _, path in current - known} & {path for _, path in known - current}),
+        by_format=by_format,
+    )
 
 
 def _without_file(message: str, path: str) -> str:

@@ -10,7 +10,6 @@ loaded and the next run parses only the rest.
 
 from __future__ import annotations
 
-import contextlib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from typing import Any
 
 from orchestration.ingest import RawFile, load_parses, parse_many, up_to_date
 from orchestration.landing_rows import LandingRows, quarantine_row
-from orchestration.warehouse import DOCUMENT_TABLES, ensure_landing, warehouse_lock
+from orchestration.warehouse import DOCUMENT_TABLES, Connect, ensure_landing, warehouse_lock
 
 __all__ = ["MIN_SHA_PREFIX", "LandingRun", "UnknownDocument", "raw_to_landing", "resolve_sha256s"]
 
@@ -27,8 +26,6 @@ __all__ = ["MIN_SHA_PREFIX", "LandingRun", "UnknownDocument", "raw_to_landing", 
 FLUSH_EVERY_DOCUMENTS = 8
 FLUSH_EVERY_SECONDS = 30.0
 MIN_SHA_PREFIX = 8  # a sha256 asked for may be shortened to this many characters
-
-Connect = Callable[[], contextlib.AbstractContextManager[Any]]
 
 
 class UnknownDocument(ValueError):

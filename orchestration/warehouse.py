@@ -36,6 +36,7 @@ __all__ = [
     "LOCK_TIMEOUT_ENV",
     "MARTS_SCHEMA",
     "PARSER_VERSION",
+    "Connect",
     "WarehouseBusy",
     "documents_in",
     "ensure_landing",
@@ -263,6 +264,10 @@ OWNER_SUFFIX = ".lock.owner"  # who holds the lock: pid, since when, command (fo
 
 _held: dict[tuple[str, int], int] = {}  # (lock path, thread) -> depth, for the locks this process holds
 _held_guard = threading.Lock()
+
+
+# Opens a connection to the warehouse for a ``with`` block: ``Warehouse.connect`` in the wiring.
+Connect = Callable[[], contextlib.AbstractContextManager[Any]]
 
 
 class WarehouseBusy(RuntimeError):

@@ -263,7 +263,7 @@ def test_mart_suites_validated_one_document_at_a_time_find_exactly_what_the_whol
 ):
     """The mart check step validates BATCH_DOCUMENTS documents at a time: with batches of one
     document, an orphan fact row is reported exactly as when the whole frame is validated at once."""
-    from orchestration.defs import checks
+    from orchestration.quality import mart_suites
 
     copy = tmp_path / "several.duckdb"
     shutil.copy(embedded_warehouse, copy)
@@ -273,18 +273,10 @@ def test_mart_suites_validated_one_document_at_a_time_find_exactly_what_the_whol
             "update marts.fact_expense set document_sha256 = null "
             "where expense_fact_id = (select min(expense_fact_id) from marts.fact_expense)"
         )
-    monkeypatch.setattr(checks, "BATCH_DOCUMENTS", 1)
+    monkeypatch.setattr(mart_suites, "BATCH_DOCUMENTS", 1)
     with duckdb.connect(str(copy), read_only=True) as con:
-        _, query, index = checks.MART_SUITES["mart_fact_expense"]
-        facts = [
-            sha
-            for (sha,) in con.execute(
-                f"select distinct document_sha256 from ({query}) q where document_sha256 is not null order by 1"
-            ).fetchall()
-        ]
+        _, query, index = mart_suites.MART_SUITES["mart_fact_expense"]
         whole = validate("mart_fact_expense", con.execute(query).df(), index)
-        batched = checks._validate_in_batches(
-            con, "mart_fact_expense", checks._mart_frame(query), facts, index
-        )
+        batched = mart_suites.validate_mart_suite(con, "mart_fact_expense")
     assert not whole.success  # the orphan row is not from a selected document
     assert _outcome_key(batched) == _outcome_key(whole)

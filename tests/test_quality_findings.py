@@ -10,13 +10,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from orchestration.parsing import parse_document
 from orchestration.parsing.units import half_unit
 from orchestration.quality.figures import figures_from_parse
 from orchestration.quality.identities import CHECKS, evaluate
-from orchestration.quality.report import REPORT_NAME
+from orchestration.quality.report import REPORT_NAME, findings_per_check
 from tests.conftest import CORPUS, query
 from tests.marts_conftest import build_nine_pdf_warehouse
 
@@ -315,6 +316,19 @@ def test_the_report_counts_each_disclosure_once(embedded_warehouse):
     # the text extraction is named under its PDF, not listed (or counted) again
     assert html.count('<h3 id="doc-') == 4
     assert "also read from <code>text/jiading_anting_2024.txt</code> (6 findings there" in html
+
+
+def test_the_warn_check_of_each_identity_counts_each_finding_once(embedded_warehouse):
+    with duckdb.connect(str(embedded_warehouse), read_only=True) as con:
+        found = findings_per_check(con)
+    broken = {check: f for check, f in found.items() if f.failed}
+    assert len(broken) == 8 and sum(len(f.failed) for f in broken.values()) == 15
+    assert all(f.outcomes["fail"] == len(f.failed) for f in found.values())
+    assert {d for f in broken.values() for d in f.documents} == {
+        "pdf/jiading_anting_2024.pdf",
+        "pdf/minhang_district_2024.pdf",
+        "pdf/qingpu_liantang_2024.pdf",
+    }
 
 
 def test_every_check_has_an_outcome_for_every_document(nine_pdf_warehouse):

@@ -6,12 +6,14 @@ real store functions: which documents are stale, what re-evaluating one writes, 
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 
 import duckdb
 
 from orchestration.quality.check_results_table import (
     CHECKS_VERSION,
+    landing_to_check_results,
     prune_results,
     stale_documents,
     write_results,
@@ -109,3 +111,27 @@ def test_results_of_a_document_gone_from_the_landing_tables_are_pruned(embedded_
         assert prune_results(con) == mine > 0
         assert len(_results(con)) == total - mine and _results(con, sha) == []
         assert prune_results(con) == 0
+
+
+def test_the_step_checks_the_stale_document_drops_the_gone_one_and_counts_the_table(
+    embedded_warehouse, tmp_path
+):
+    copy = tmp_path / "step.duckdb"
+    shutil.copy(embedded_warehouse, copy)
+    with duckdb.connect(str(copy)) as con:
+        (stale,), (gone,) = con.execute(
+            "select sha256 from landing.documents order by source_file limit 2"
+        ).fetchall()
+        con.execute(
+            "update landing.check_results set checks_version = 'older code' where sha256 = ?", [stale]
+        )
+        gone_results = len(_results(con, gone))
+        con.execute("delete from landing.documents where sha256 = ?", [gone])
+    run = landing_to_check_results(
+        copy, lambda: contextlib.closing(duckdb.connect(str(copy))), listed_fails=3
+    )
+    with duckdb.connect(str(copy)) as con:
+        assert run.checked == 1 and sum(run.this_run.values()) == len(_results(con, stale))
+        assert run.removed == gone_results > 0
+        assert sum(run.outcomes.values()) == len(_results(con)) and run.documents == 7
+        assert len(run.failed) == min(3, run.outcomes["fail"]) and stale_documents(con) == []

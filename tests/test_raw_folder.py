@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
-from orchestration.ingest import scan_raw
+import duckdb
+import pytest
+
+from orchestration.ingest import RawFolderMissing, raw_folder_to_manifest, scan_raw
 from orchestration.pipeline import input_fingerprint
 from orchestration.raw_folder import raw_folder_fingerprint
 
@@ -51,3 +55,33 @@ def test_bookkeeping_changes_neither_the_sensor_nor_the_run_fingerprint(tmp_path
 def test_a_missing_folder_has_no_files(tmp_path):
     assert raw_folder_fingerprint(tmp_path / "absent")[1] == 0
     assert scan_raw(tmp_path / "absent") == []
+
+
+def test_the_manifest_follows_the_folder_and_keeps_each_files_first_sighting(tmp_path):
+    root = _folder(tmp_path / "raw")
+    warehouse = tmp_path / "budget.duckdb"
+
+    def connect():
+        return contextlib.closing(duckdb.connect(str(warehouse)))
+
+    def seen_at() -> dict[str, object]:
+        with connect() as con:
+            return dict(con.execute("select path, seen_at from landing.raw_files").fetchall())
+
+    first = raw_folder_to_manifest(root, warehouse, connect)
+    assert (first.new, first.gone, first.changed, first.by_format) == (2, 0, 0, {"pdf": 1, "xlsx": 1})
+    assert first.distinct_sha256 == 2
+    seen = seen_at()
+    again = raw_folder_to_manifest(root, warehouse, connect)
+    assert (again.new, again.gone, again.changed) == (0, 0, 0)
+    assert seen_at() == seen
+    (root / "pdf" / "a.pdf").write_bytes(b"%PDF-1.4 a, corrected")  # same path, other bytes
+    (root / "scraped" / "b.xlsx").unlink()
+    later = raw_folder_to_manifest(root, warehouse, connect)
+    assert (later.new, later.gone, later.changed, len(later.files)) == (1, 2, 1, 1)
+    assert list(seen_at()) == ["pdf/a.pdf"]
+
+
+def test_a_missing_folder_never_empties_the_manifest(tmp_path):
+    with pytest.raises(RawFolderMissing, match="does not exist"):
+        raw_folder_to_manifest(tmp_path / "absent", tmp_path / "budget.duckdb", contextlib.nullcontext)

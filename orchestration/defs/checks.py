@@ -9,8 +9,9 @@ held-back documents and why, so the run succeeds with a failed check; ``no_syste
 theirs). The mart suites (grain, references) stay blocking: a failure there is systemic by nature.
 
 GE's context is built once per process (``gx_runner`` caches it), so ``import great_expectations``
-is paid once per run in the in-process executor. Each suite is validated ``BATCH_DOCUMENTS``
-documents at a time, so memory stays flat as the warehouse grows.
+is paid once per run in the in-process executor. Which frame each mart suite validates, and the
+validation ``BATCH_DOCUMENTS`` documents at a time (memory stays flat as the warehouse grows), are
+in ``orchestration.quality.mart_suites``.
 """
 
 import time
@@ -19,60 +20,12 @@ import dagster as dg
 
 from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
-from orchestration.quality.gate import BATCH_DOCUMENTS, GATE_CHECK, SYSTEMIC_CHECK
-from orchestration.warehouse import documents_in, warehouse_lock
+from orchestration.quality.gate import GATE_CHECK, SYSTEMIC_CHECK
+from orchestration.quality.mart_suites import MART_SUITES
 
 HELD_BACK_KEY = landing_key("held_back")
 # Held-back documents listed one by one in the metadata of the gate's check.
 METADATA_DOCUMENTS = 100
-
-# suite name -> (mart, query producing the frame or the name of a frame builder in
-# orchestration.quality.structure, index columns). Amounts leave DuckDB as text.
-# Add a mart here with its suite JSON in expectations/gx/expectations/ (see docs/quality.md).
-MART_SUITES = {
-    "mart_fact_expense": (
-        "fact_expense",
-        """
-        select f.expense_fact_id, f.document_sha256, d.source_file, f.table_no, f.subject_code, f.column_label,
-               cast(f.amount_yuan as varchar) as amount_yuan,
-               coalesce(d.is_selected, false) as document_selected
-        from marts.fact_expense f left join marts.dim_document d using (document_sha256)
-    """,
-        ["source_file", "table_no", "subject_code", "column_label"],
-    ),
-    "mart_dim_document": (
-        "dim_document",
-        """
-        select document_sha256, source_file, disclosure_key, status,
-               count(*) filter (where is_selected) over (partition by disclosure_key)
-                 = least(1, count(*) filter (where status = 'loaded') over (partition by disclosure_key))
-                 as one_selected_when_loaded,
-               not (is_selected and status <> 'loaded') as held_back_not_selected
-        from marts.dim_document
-    """,
-        ["source_file", "disclosure_key"],
-    ),
-    "mart_fact_check_result": (
-        "fact_check_result",
-        """
-        select r.check_result_id, r.document_sha256, r.source_file, r.check_name, r.outcome,
-               d.document_sha256 is not null as document_known,
-               -- a comparison (terms summed on the B side) carries both figures, the difference and the
-               -- allowance; a layout finding (structure_findings: nothing summed) carries no figure B
-               r.outcome not in ('pass', 'fail')
-                 or (r.term_count = 0 and r.figure_b_yuan is null and r.difference_yuan is null)
-                 or (r.figure_a_yuan is not null and r.figure_b_yuan is not null
-                     and r.difference_yuan = r.figure_a_yuan - r.figure_b_yuan and r.allowance_yuan >= 0)
-                 as figures_complete,
-               r.outcome <> 'fail' or r.term_count = 0 or abs(r.difference_yuan) > r.allowance_yuan
-                 as fail_exceeds_allowance
-        from marts.fact_check_result r left join marts.dim_document d using (document_sha256)
-    """,
-        ["source_file", "check_name"],
-    ),
-    # every mart with a document_sha256 column (today's and tomorrow's) references dim_document
-    "mart_document_references": ("dim_document", "mart_references_frame", ["mart", "source_file"]),
-}
 
 
 def _gate_result(outcome, released: list[str]) -> dg.AssetCheckResult:
@@ -175,15 +128,11 @@ def _systemic_result(outcome) -> dg.AssetCheckResult:
     ],
 )
 def held_back(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    from orchestration.quality.gate import evaluate_gate, held_back_files, summarise, write_held_back
+    from orchestration.quality.gate import landing_to_held_back, summarise
     from orchestration.quality.gx_runner import context_load_seconds
 
-    started = time.perf_counter()
-    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect() as con:
-        before = held_back_files(con)
-        outcome = evaluate_gate(con)
-        write_held_back(con, outcome)
-    released = outcome.released(before)
+    run = landing_to_held_back(warehouse.file, warehouse.connect, log=context.log.info)
+    outcome, released = run.outcome, run.released
     for holds in outcome.held_back.values():
         context.log.warning(f"held back {holds[0].source_file}: " + "; ".join(h.message for h in holds))
     if released:
@@ -194,7 +143,7 @@ def held_back(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.Mat
             "documents_held_back": len(outcome.held_back),
             "by_check": summarise(outcome.holds) or "none",
             "released": len(released),
-            "seconds": round(time.perf_counter() - started, 3),
+            "seconds": round(run.seconds, 3),
             "ge_context_load_seconds": round(context_load_seconds() or 0.0, 3),
         },
         check_results=[_gate_result(outcome, released), _systemic_result(outcome)],
@@ -235,34 +184,6 @@ def _result(context, asset_key: dg.AssetKey, suite: str, outcome, seconds: float
     )
 
 
-def _validate_in_batches(con, suite: str, build, documents: list[str], index: list[str]):
-    """Validate ``suite`` on the frame ``build(con, batch, first)`` of each batch of
-    ``BATCH_DOCUMENTS`` documents and merge the outcomes: memory follows the batch, not the
-    warehouse. Every expectation across rows is keyed by the document (a compound key starting
-    with the sha256, or a column unique per document), so batches by document change nothing."""
-    from orchestration.quality.gx_runner import merge_outcomes, validate
-
-    batches = [documents[i : i + BATCH_DOCUMENTS] for i in range(0, len(documents), BATCH_DOCUMENTS)]
-    outcomes = []
-    for i, batch in enumerate(batches or [[]]):
-        frame = build(con, batch, i == 0)
-        outcomes.append(validate(suite, frame, index))
-        del frame
-    return merge_outcomes(outcomes)
-
-
-def _mart_frame(query: str):
-    """A builder of the rows of ``query`` that belong to a batch of documents (the first batch
-    also takes rows without a document, so that none escapes)."""
-
-    def build(con, sha256s: list[str], first: bool):
-        where, params = documents_in("q.document_sha256", sha256s)
-        orphans = " or q.document_sha256 is null" if first else ""
-        return con.execute(f"select * from ({query}) q where {where}{orphans}", params).df()
-
-    return build
-
-
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
@@ -274,26 +195,15 @@ def _mart_frame(query: str):
 )
 def mart_expectations(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """The marts' grain and references beyond dbt's tests (one selected file per disclosure, facts from it)."""
-    from orchestration.quality import structure
-    from orchestration.quality.gx_runner import validate
+    from orchestration.quality.mart_suites import validate_mart_suite
 
     selected = {key.name for key in context.selected_asset_check_keys}
     with warehouse.connect(read_only=True) as con:
-        for suite, (mart, query, index) in MART_SUITES.items():
+        for suite, (mart, _, _) in MART_SUITES.items():
             if suite not in selected:
                 continue
             started = time.perf_counter()
-            if query.isidentifier():  # a frame builder of one row per mart × document: small
-                outcome = validate(suite, getattr(structure, query)(con), index)
-            else:
-                documents = [
-                    sha
-                    for (sha,) in con.execute(
-                        f"select distinct document_sha256 from ({query}) q "
-                        "where document_sha256 is not null order by 1"
-                    ).fetchall()
-                ]
-                outcome = _validate_in_batches(con, suite, _mart_frame(query), documents, index)
+            outcome = validate_mart_suite(con, suite)
             yield _result(context, dg.AssetKey(mart), suite, outcome, time.perf_counter() - started)
 
 

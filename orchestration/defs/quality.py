@@ -8,15 +8,11 @@ One WARN asset check per identity, on ``fact_check_result``, says in the run whi
 it: it reads the file selected for each disclosure only, so a finding counts once, not once per file.
 """
 
-import time
-from collections import Counter
-
 import dagster as dg
 
 from orchestration.defs.keys import landing_key
 from orchestration.defs.resources import Warehouse
 from orchestration.quality.identities import CHECKS
-from orchestration.warehouse import warehouse_lock
 
 CHECK_RESULTS_KEY = landing_key("check_results")
 FACT_CHECK_RESULT_KEY = dg.AssetKey("fact_check_result")
@@ -24,8 +20,6 @@ FACT_CHECK_RESULT_KEY = dg.AssetKey("fact_check_result")
 METADATA_FINDINGS = 50
 # Findings listed in the metadata of the check_results materialization.
 METADATA_ROWS = 200
-# Documents evaluated (loaded, checked, written) at a time: bounds the memory of the step.
-CHECK_BATCH_DOCUMENTS = 100
 
 
 @dg.asset(
@@ -37,70 +31,43 @@ CHECK_BATCH_DOCUMENTS = 100
     "insufficient_data) with both figures, difference, rounding allowance and pages, in landing.check_results.",
 )
 def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg.MaterializeResult:
-    from orchestration.quality.check_results_table import (
-        CHECKS_VERSION,
-        prune_results,
-        stale_documents,
-        write_results,
-    )
-    from orchestration.quality.figures import load_documents
-    from orchestration.quality.identities import evaluate_all
+    from orchestration.quality.check_results_table import CHECKS_VERSION, landing_to_check_results
 
-    started = time.perf_counter()
-    this_run: Counter = Counter()
-    with warehouse_lock(warehouse.file, log=context.log.info), warehouse.connect() as con:
-        stale = stale_documents(con)
-        for i in range(0, len(stale), CHECK_BATCH_DOCUMENTS):
-            batch = stale[i : i + CHECK_BATCH_DOCUMENTS]
-            results = evaluate_all(load_documents(con, batch))
-            write_results(con, batch, results)
-            this_run.update(r.outcome for r in results)
-        pruned = prune_results(con)
-        outcomes = Counter(
-            dict(con.execute("select outcome, count(*) from landing.check_results group by 1").fetchall())
-        )
-        (documents,) = con.execute("select count(distinct sha256) from landing.check_results").fetchone()
-        failed = con.execute(
-            f"""
-            select d.source_file, r.check_name, r.table_no, r.subject, r.column_label,
-                   cast(r.figure_a as varchar), cast(r.figure_b as varchar), cast(r.difference as varchar),
-                   coalesce(r.pages, r.lines)
-            from landing.check_results r join landing.documents d using (sha256)
-            where r.outcome = 'fail' order by d.source_file, r.seq limit {METADATA_ROWS}
-            """
-        ).fetchall()
-    seconds = time.perf_counter() - started
+    run = landing_to_check_results(
+        warehouse.file, warehouse.connect, log=context.log.info, listed_fails=METADATA_ROWS
+    )
+    outcomes, this_run = run.outcomes, run.this_run
     context.log.info(
-        f"checked {len(stale)} new or changed documents ({sum(this_run.values())} results: {dict(this_run)}), "
-        f"removed {pruned} results of documents gone, in {seconds:.2f}s; "
-        f"{sum(outcomes.values())} results on {documents} documents in all"
+        f"checked {run.checked} new or changed documents ({sum(this_run.values())} results: {dict(this_run)}), "
+        f"removed {run.removed} results of documents gone, in {run.seconds:.2f}s; "
+        f"{sum(outcomes.values())} results on {run.documents} documents in all"
     )
     return dg.MaterializeResult(
         metadata={
             "dagster/row_count": sum(outcomes.values()),
-            "documents": documents,
-            "documents_checked_this_run": len(stale),
+            "documents": run.documents,
+            "documents_checked_this_run": run.checked,
             "results": sum(outcomes.values()),
             "results_this_run": sum(this_run.values()),
-            "results_removed": pruned,
+            "results_removed": run.removed,
             **{
                 f"outcome_{k}": outcomes.get(k, 0)
                 for k in ("pass", "fail", "not_applicable", "insufficient_data")
             },
             "checks_version": CHECKS_VERSION,
-            "seconds": round(seconds, 3),
+            "seconds": round(run.seconds, 3),
             "findings": dg.MetadataValue.md(
                 "| document | check | table | row | column | A | B | difference | where |\n|---|---|---|---|---|---|---|---|---|\n"
                 + "\n".join(
                     f"| {f} | {c} | {t or ''} | {s or ''} | {col or ''} | {a} | {b} | {d} | {w or ''} |"
-                    for f, c, t, s, col, a, b, d, w in failed
+                    for f, c, t, s, col, a, b, d, w in run.failed
                 )
                 + (
                     f"\n\n(first {METADATA_ROWS} of {outcomes['fail']}; all in fact_check_result)"
                     if outcomes.get("fail", 0) > METADATA_ROWS
                     else ""
                 )
-                if failed
+                if run.failed
                 else "none"
             ),
         }
@@ -118,28 +85,14 @@ def check_results(context: dg.AssetExecutionContext, warehouse: Warehouse) -> dg
 )
 def reported_identities(context: dg.AssetCheckExecutionContext, warehouse: Warehouse):
     """One WARN result per identity: failed when some disclosure's printed figures break it."""
-    selected_only = "where is_selected"  # the file chosen for each disclosure: a finding once, not per file
+    from orchestration.quality.report import CheckFindings, findings_per_check
+
     with warehouse.connect(read_only=True) as con:
-        counts: dict[str, Counter] = {}
-        for name, outcome, n in con.execute(
-            f"select check_name, outcome, count(*) from marts.fact_check_result {selected_only} group by 1, 2"
-        ).fetchall():
-            counts.setdefault(name, Counter())[outcome] = n
-        # only the fails reach Python: counts come from SQL, however large the warehouse
-        failures = con.execute(
-            f"""
-            select check_name, source_file, table_no, subject, column_label,
-                   cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar),
-                   cast(difference_yuan as varchar), coalesce(page_list, line_list)
-            from marts.fact_check_result {selected_only} and outcome = 'fail'
-            order by source_file, result_seq
-            """
-        ).fetchall()
+        found = findings_per_check(con)  # the file chosen for each disclosure: a finding once, not per file
     selected = {key.name for key in context.selected_asset_check_keys}
     for check in (c for c in CHECKS if c.name in selected):
-        outcomes = counts.get(check.name, Counter())
-        failed = [r[1:] for r in failures if r[0] == check.name]
-        documents = sorted({r[0] for r in failed})
+        findings = found.get(check.name, CheckFindings())
+        outcomes, failed, documents = findings.outcomes, findings.failed, findings.documents
         yield dg.AssetCheckResult(
             asset_key=FACT_CHECK_RESULT_KEY,
             check_name=check.name,
@@ -186,7 +139,7 @@ def quality_report(context: dg.AssetExecutionContext, warehouse: Warehouse) -> d
     path = warehouse.file.parent / REPORT_NAME
     with warehouse.connect(read_only=True) as con:
         data = write_report(con, path)
-    findings = sum(d.counts["fail"] for d in data.documents)
+    findings = data.total_fails
     context.log.info(
         f"quality report written to {path}: {findings} findings, {len(data.quarantine)} quarantined"
     )

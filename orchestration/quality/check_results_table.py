@@ -7,11 +7,16 @@ Results are kept per document and recomputed only for the documents that need it
 today's (``CHECKS_VERSION``, a hash of the checks' source). A run that adds ten documents to a
 thousand evaluates ten, and a batch of documents at a time, so memory does not grow with the
 warehouse. Figures go in as Decimal strings and are cast by DuckDB: no float touches them.
+``landing_to_check_results`` is the whole step (the ``landing/check_results`` asset calls it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -32,12 +37,15 @@ from orchestration.quality import (
     table_identities,
 )
 from orchestration.quality.results import CheckResult
-from orchestration.warehouse import documents_in
+from orchestration.warehouse import Connect, documents_in, warehouse_lock
 
 __all__ = [
     "CHECKS_VERSION",
+    "CHECK_BATCH_DOCUMENTS",
     "CHECK_RESULTS_DDL",
+    "CheckResultsRun",
     "ensure_check_results",
+    "landing_to_check_results",
     "prune_results",
     "stale_documents",
     "write_results",
@@ -59,6 +67,9 @@ ENGINE_MODULES = (
 CHECKS_VERSION = hashlib.sha256(b"".join(Path(m.__file__).read_bytes() for m in ENGINE_MODULES)).hexdigest()[
     :16
 ]
+
+# Documents evaluated (loaded, checked, written) at a time: bounds the memory of the step.
+CHECK_BATCH_DOCUMENTS = 100
 
 CHECK_RESULTS_DDL = """
 create schema if not exists landing;
@@ -230,3 +241,57 @@ def write_results(con: Any, sha256s: list[str], results: list[CheckResult]) -> N
     except Exception:
         con.execute("rollback")
         raise
+
+
+@dataclass(frozen=True)
+class CheckResultsRun:
+    """What one check step did, and ``landing.check_results`` after it."""
+
+    checked: int  # documents evaluated this run (new, changed, or checked by older code)
+    this_run: Counter  # outcome → results written this run
+    removed: int  # results of documents no longer parsed, deleted
+    outcomes: Counter  # outcome → results in the table
+    documents: int  # documents with results
+    # the first fails, in file order: (file, check, table, row, column, figure A, B, difference, pages or lines)
+    failed: list[tuple]
+    seconds: float  # the whole step, waiting for the lock included
+
+
+def landing_to_check_results(
+    warehouse_file: Path, connect: Connect, log: Callable[[str], None] | None = None, listed_fails: int = 200
+) -> CheckResultsRun:
+    """Evaluate every identity on the documents parsed since their last check, ``CHECK_BATCH_DOCUMENTS``
+    at a time, under the warehouse lock; drop the results of documents gone; count what the table holds
+    and fetch its first ``listed_fails`` fails (figures as text)."""
+    started = time.perf_counter()
+    this_run: Counter = Counter()
+    with warehouse_lock(warehouse_file, log=log), connect() as con:
+        stale = stale_documents(con)
+        for i in range(0, len(stale), CHECK_BATCH_DOCUMENTS):
+            batch = stale[i : i + CHECK_BATCH_DOCUMENTS]
+            results = identities.evaluate_all(figures.load_documents(con, batch))
+            write_results(con, batch, results)
+            this_run.update(r.outcome for r in results)
+        pruned = prune_results(con)
+        outcomes = Counter(
+            dict(con.execute("select outcome, count(*) from landing.check_results group by 1").fetchall())
+        )
+        (documents,) = con.execute("select count(distinct sha256) from landing.check_results").fetchone()
+        failed = con.execute(
+            f"""
+            select d.source_file, r.check_name, r.table_no, r.subject, r.column_label,
+                   cast(r.figure_a as varchar), cast(r.figure_b as varchar), cast(r.difference as varchar),
+                   coalesce(r.pages, r.lines)
+            from landing.check_results r join landing.documents d using (sha256)
+            where r.outcome = 'fail' order by d.source_file, r.seq limit {int(listed_fails)}
+            """
+        ).fetchall()
+    return CheckResultsRun(
+        checked=len(stale),
+        this_run=this_run,
+        removed=pruned,
+        outcomes=outcomes,
+        documents=documents,
+        failed=failed,
+        seconds=time.perf_counter() - started,
+    )

@@ -11,20 +11,30 @@ evaluated again on every run, so a document is released as soon as its parse pas
 fix and a new ``PARSER_VERSION``, or ``budget run --retry SHA256``).
 
 One check failing for most documents is no longer about documents: it is our parser or our
-pipeline (``systemic``), and the run stops before the marts.
+pipeline (``systemic``), and the run stops before the marts. ``landing_to_held_back`` is the whole
+step (the ``landing/held_back`` asset calls it).
 """
 
 from __future__ import annotations
 
 import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from orchestration.quality.structure import FRAME_BUILDERS, INDEX_COLUMNS
-from orchestration.warehouse import PARSER_VERSION, documents_in, ensure_landing, replace_rows
+from orchestration.warehouse import (
+    PARSER_VERSION,
+    Connect,
+    documents_in,
+    ensure_landing,
+    replace_rows,
+    warehouse_lock,
+)
 
 __all__ = [
     "BATCH_DOCUMENTS",
@@ -32,11 +42,13 @@ __all__ = [
     "PROBLEMS_SUITE",
     "SYSTEMIC_CHECK",
     "GateOutcome",
+    "GateRun",
     "Hold",
     "Systemic",
     "evaluate_gate",
     "held_back_files",
     "landing_documents",
+    "landing_to_held_back",
     "summarise",
     "write_held_back",
 ]
@@ -289,3 +301,25 @@ def write_held_back(con: Any, outcome: GateOutcome, held_at: datetime | None = N
 def summarise(holds: Iterable[Hold]) -> str:
     """``amount_matches_printed 1, unread_figures 1``: documents held back per check."""
     return ", ".join(f"{check} {n}" for check, n in sorted(Counter(h.check for h in holds).items()))
+
+
+@dataclass(frozen=True)
+class GateRun:
+    """What one gate step did: the outcome written to ``landing.held_back``, and who left it."""
+
+    outcome: GateOutcome
+    released: list[str]  # files held back before this run that pass now
+    seconds: float  # the whole step, waiting for the lock included
+
+
+def landing_to_held_back(
+    warehouse_file: Path, connect: Connect, log: Callable[[str], None] | None = None
+) -> GateRun:
+    """Evaluate the gate on every landing document and replace ``landing.held_back`` with its holds,
+    under the warehouse lock (``log`` says when it waits)."""
+    started = time.perf_counter()
+    with warehouse_lock(warehouse_file, log=log), connect() as con:
+        before = held_back_files(con)
+        outcome = evaluate_gate(con)
+        write_held_back(con, outcome)
+    return GateRun(outcome, outcome.released(before), time.perf_counter() - started)

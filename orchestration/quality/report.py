@@ -13,6 +13,7 @@ Plain module (no Dagster import). Reads ``marts.fact_check_result`` and ``landin
 Held-back documents (a parse that fails a blocking check, kept out of the marts by the per-document
 gate) get their own status in the overview, read from ``landing.held_back`` when the warehouse has it
 (``load_held_back``). Jinja2 autoescapes every value: names and messages come from the documents.
+The run's WARN check per identity reads the same counts and fails (``findings_per_check``).
 """
 
 from __future__ import annotations
@@ -30,11 +31,14 @@ from orchestration.quality.identities import CHECKS, OUTCOMES
 
 __all__ = [
     "REPORT_NAME",
+    "CheckFindings",
     "DocumentSection",
     "OverviewRow",
     "ReportData",
+    "findings_per_check",
     "load_held_back",
     "load_report_data",
+    "outcome_counts",
     "render_report",
     "write_report",
 ]
@@ -129,6 +133,20 @@ class ReportData:
     @property
     def total_fails(self) -> int:
         return sum(d.counts["fail"] for d in self.documents)
+
+
+@dataclass
+class CheckFindings:
+    """One identity on the file selected for each disclosure: its outcomes, and its fails in file order."""
+
+    outcomes: Counter = field(default_factory=Counter)
+    # per fail: (file, table, row, column, figure A, figure B, difference, pages or lines), figures as text
+    failed: list[tuple] = field(default_factory=list)
+
+    @property
+    def documents(self) -> list[str]:
+        """The files with a fail, sorted."""
+        return sorted({fail[0] for fail in self.failed})
 
 
 def _figure(value: str | None, unit: str) -> str:
@@ -244,6 +262,34 @@ def load_held_back(con: Any) -> list[dict[str, Any]]:
     return held
 
 
+def outcome_counts(con: Any) -> dict[str, Counter]:
+    """check → outcome → results, on the file selected for each disclosure (a finding counts once,
+    not once per file), counted in SQL."""
+    per_check: dict[str, Counter] = defaultdict(Counter)
+    for check, outcome, n in con.execute(
+        "select check_name, outcome, count(*) from marts.fact_check_result where is_selected group by 1, 2"
+    ).fetchall():
+        per_check[check][outcome] += n
+    return dict(per_check)
+
+
+def findings_per_check(con: Any) -> dict[str, CheckFindings]:
+    """check → its outcomes and its fails, on the selected files; only the fails reach Python, so the
+    memory this takes follows the findings, however large the warehouse."""
+    found = {check: CheckFindings(outcomes) for check, outcomes in outcome_counts(con).items()}
+    for check, *fail in con.execute(
+        """
+        select check_name, source_file, table_no, subject, column_label,
+               cast(figure_a_yuan as varchar), cast(figure_b_yuan as varchar),
+               cast(difference_yuan as varchar), coalesce(page_list, line_list)
+        from marts.fact_check_result where is_selected and outcome = 'fail'
+        order by source_file, result_seq
+        """
+    ).fetchall():
+        found.setdefault(check, CheckFindings()).failed.append(tuple(fail))
+    return found
+
+
 def load_report_data(con: Any) -> ReportData:
     """Everything the page shows, read from the warehouse (figures fetched as text: no float).
 
@@ -252,11 +298,7 @@ def load_report_data(con: Any) -> ReportData:
     sections = _sections(con)
     _other_files(con, sections)
     _findings(con, sections)
-    per_check: dict[str, Counter] = defaultdict(Counter)
-    for check, outcome, n in con.execute(
-        "select check_name, outcome, count(*) from marts.fact_check_result where is_selected group by 1, 2"
-    ).fetchall():
-        per_check[check][outcome] += n
+    per_check = outcome_counts(con)
     quarantine = [
         {"source_file": f, "reason": r, "message": m, "seen_at": s}
         for f, r, m, s in con.execute(
